@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+
+/** Every kupgrade.io/* key the product writes or reads on cluster objects. */
+export const UPGRADE_NAMESPACE = 'kube-upgrade';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'kupgrade';
+export const LABEL_UPGRADE_ID = 'kupgrade.io/upgrade-id';
+export const LABEL_NODE = 'kupgrade.io/node';
+/** On a node kupgrade cordoned: the upgrade id that holds the cordon. */
+export const ANNOTATION_CORDONED_BY = 'kupgrade.io/cordoned-by';
+/** Simulated cluster only: the simulated kubelet fails this node's upgrade Job. */
+export const ANNOTATION_SIM_FAIL_UPGRADE = 'kupgrade.io/sim-fail-upgrade';
+
+export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
+/**
+ * A deterministic, DNS-1123-safe Job name for (upgrade, node): creating it
+ * twice yields a 409, never a second Job.
+ */
+export function upgradeJobName(upgradeId: string, node: string): string {
+  const hash = createHash('sha256').update(`${upgradeId}/${node}`).digest('hex').slice(0, 10);
+  const nodePart = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
+  return `kupgrade-${hash}-${nodePart}`.replace(/-+$/, '');
+}
