@@ -30,6 +30,8 @@ export interface UpgradeJobSpec {
   role: JobRole;
   targetVersion: string;
   recipe?: UpgradeRecipe;
+  /** 1 for a node's first try; a retry after a failed Job gets a new Job name */
+  attempt?: number;
 }
 
 export type JobPhase = 'absent' | 'running' | 'succeeded' | 'failed';
@@ -82,7 +84,7 @@ export interface ClusterDriver {
   drain(node: string): Promise<DrainPass>;
   /** Creates the node's upgrade Job in kube-upgrade; an existing one (409) is kept. */
   ensureUpgradeJob(spec: UpgradeJobSpec): Promise<{ name: string; created: boolean }>;
-  upgradeJobStatus(upgradeId: string, node: string): Promise<JobStatus>;
+  upgradeJobStatus(upgradeId: string, node: string, attempt?: number): Promise<JobStatus>;
   /** Deletes kupgrade's Jobs and their pods in kube-upgrade (all upgrades when upgradeId is omitted). */
   deleteUpgradeJobs(upgradeId?: string): Promise<number>;
 }

@@ -15,10 +15,12 @@ export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'n
 
 /**
  * A deterministic, DNS-1123-safe Job name for (upgrade, node): creating it
- * twice yields a 409, never a second Job.
+ * twice yields a 409, never a second Job. A retry after a failed Job is a new
+ * attempt with its own name, so the failed Job stays readable until cleanup.
  */
-export function upgradeJobName(upgradeId: string, node: string): string {
-  const hash = createHash('sha256').update(`${upgradeId}/${node}`).digest('hex').slice(0, 10);
+export function upgradeJobName(upgradeId: string, node: string, attempt = 1): string {
+  const key = attempt > 1 ? `${upgradeId}/${node}/${attempt}` : `${upgradeId}/${node}`;
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 10);
   const nodePart = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
   return `kupgrade-${hash}-${nodePart}`.replace(/-+$/, '');
 }
