@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const ConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1).default('kupgrade'),
+  /** set only for the local stack (dynalite) */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  POLL_SECONDS: seconds(30),
+  DRAIN_TIMEOUT_SECONDS: seconds(1800),
+  UPGRADE_EXPIRY_SECONDS: seconds(1_296_000),
+});
+
+export type Config = {
+  tableName: string;
+  dynamodbEndpoint?: string;
+  pollSeconds: number;
+  drainTimeoutSeconds: number;
+  expirySeconds: number;
+};
+
+/** Parsed once per cold start; a bad value stops the function with the variable named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid setting ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const c = parsed.data;
+  return {
+    tableName: c.TABLE_NAME,
+    dynamodbEndpoint: c.DYNAMODB_ENDPOINT,
+    pollSeconds: c.POLL_SECONDS,
+    drainTimeoutSeconds: c.DRAIN_TIMEOUT_SECONDS,
+    expirySeconds: c.UPGRADE_EXPIRY_SECONDS,
+  };
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Worker batches grow 1, 2, 4, 8, … and never exceed 10% of the cluster's
+ * workers (at least 1), so a bad release hurts one node first and at most a
+ * tenth of capacity at any time.
+ */
+export function batchCap(workerCount: number): number {
+  return Math.max(1, Math.floor(workerCount / 10));
+}
+
+/** Size of the batch at position `rampIndex` (0-based since the start or the last resume). */
+export function batchSize(rampIndex: number, workerCount: number): number {
+  return Math.min(2 ** Math.min(rampIndex, 30), batchCap(workerCount));
+}
+
+/** The sizes of the batches still to run over `remaining` workers, the ramp starting at `rampIndex`. */
+export function planBatchSizes(remaining: number, workerCount: number, rampIndex = 0): number[] {
+  const sizes: number[] = [];
+  let left = remaining;
+  for (let i = rampIndex; left > 0; i++) {
+    const size = Math.min(batchSize(i, workerCount), left);
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
+}
+
+/** A stable order for candidates: the same upgrade always picks the same nodes, with no clock or randomness. */
+export function candidateOrder(nodes: readonly string[], upgradeId: string, targetVersion: string): string[] {
+  const key = (n: string) => createHash('sha256').update(`${upgradeId}/${targetVersion}/${n}`).digest('hex');
+  return [...nodes].map((n) => ({ n, k: key(n) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.n);
+}
+
+export interface NextBatchInput {
+  /** workers not yet at the target version */
+  pending: readonly string[];
+  /** nodes whose upgrade failed before the last pause: retried first */
+  retryFirst: readonly string[];
+  workerCount: number;
+  rampIndex: number;
+  upgradeId: string;
+  targetVersion: string;
+}
+
+/** The nodes of the next worker batch: failed nodes first, then candidates in their stable order. */
+export function selectNextBatch(input: NextBatchInput): string[] {
+  const pending = new Set(input.pending);
+  const first = input.retryFirst.filter((n) => pending.has(n));
+  const rest = candidateOrder(input.pending.filter((n) => !first.includes(n)), input.upgradeId, input.targetVersion);
+  return [...first, ...rest].slice(0, batchSize(input.rampIndex, input.workerCount));
+}
+
+/** The whole remaining plan, batch by batch, as selectNextBatch will pick it if nothing fails. */
+export function planRemainingBatches(input: NextBatchInput): string[][] {
+  const ordered = [
+    ...input.retryFirst.filter((n) => input.pending.includes(n)),
+    ...candidateOrder(input.pending.filter((n) => !input.retryFirst.includes(n)), input.upgradeId, input.targetVersion),
+  ];
+  const sizes = planBatchSizes(ordered.length, input.workerCount, input.rampIndex);
+  const batches: string[][] = [];
+  let at = 0;
+  for (const size of sizes) {
+    batches.push(ordered.slice(at, at + size));
+    at += size;
+  }
+  return batches;
+}
+
+/** Masters go one at a time in a fixed order; the first of them runs `kubeadm upgrade apply`. */
+export function masterOrder(masters: readonly string[]): string[] {
+  return [...masters].sort();
+}

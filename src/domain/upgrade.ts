@@ -1,0 +1,91 @@
+import type { Phase, UpgradeStatus } from './upgradeStatus.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+export interface CheckResult {
+  name: string;
+  status: CheckStatus;
+  message: string;
+  remedy: string;
+}
+export interface CheckReport {
+  status: 'running' | 'passed' | 'failed';
+  results: CheckResult[];
+}
+
+export interface UpgradeError {
+  reason: string;
+  message: string;
+  remedy?: string;
+  node?: string;
+}
+
+/** The upgrade as stored: one item per upgrade, written under optimistic locking on `version`. */
+export interface Upgrade {
+  id: string;
+  clusterId: string;
+  fromVersion: string;
+  toVersion: string;
+  status: UpgradeStatus;
+  phase: Phase;
+  pauseRequested: boolean;
+  cancelRequested: boolean;
+  masters: { total: number; upgraded: number; current: number | null; order: string[] };
+  nodes: { total: number; upgraded: number };
+  /** worker count when the upgrade started: the 10% cap is taken from it */
+  workerCount: number;
+  /** position on the 1, 2, 4, … ramp; back to 0 on resume */
+  rampIndex: number;
+  /** batch items created so far (their numbers are 1..batchSeq) */
+  batchSeq: number;
+  /** the batch in flight, or null at a boundary */
+  currentBatch: number | null;
+  /** nodes whose upgrade failed: the first ones retried on resume */
+  retryFirst: string[];
+  precheck?: CheckReport;
+  error?: UpgradeError;
+  executions: number;
+  createdAt: string;
+  updatedAt: string;
+  pausedAt?: string;
+  /** epoch seconds; the table's TTL attribute, present only while paused */
+  expiresAt?: number;
+  version: number;
+}
+
+/** How far one node of a batch has got. */
+export type NodeStep = 'pending' | 'draining' | 'upgrading' | 'verifying' | 'done' | 'failed' | 'skipped';
+
+export interface NodeProgress {
+  name: string;
+  step: NodeStep;
+  role: 'first-master' | 'master' | 'worker';
+  /** whether kupgrade holds the node's cordon (false when an operator cordoned it first) */
+  cordonedByUs?: boolean;
+  drainStartedAt?: string;
+  jobName?: string;
+  error?: UpgradeError;
+}
+
+export type BatchStatus = 'running' | 'done' | 'failed';
+
+export interface Batch {
+  upgradeId: string;
+  number: number;
+  kind: 'master' | 'worker';
+  /** 1-based among the worker batches (the API's `index`), or the master's position */
+  index: number;
+  nodes: NodeProgress[];
+  status: BatchStatus;
+  startedAt: string;
+  finishedAt?: string;
+  version: number;
+}
+
+export function isNodeSettled(step: NodeStep): boolean {
+  return step === 'done' || step === 'failed' || step === 'skipped';
+}
+
+export function batchOutcome(nodes: readonly NodeProgress[]): BatchStatus {
+  if (!nodes.every((n) => isNodeSettled(n.step))) return 'running';
+  return nodes.some((n) => n.step === 'failed') ? 'failed' : 'done';
+}

@@ -1,0 +1,57 @@
+import { ConflictError } from './errors.js';
+import type { Upgrade, UpgradeError } from './upgrade.js';
+import { allowedAction, assertTransition, type UpgradeStatus, type UserAction } from './upgradeStatus.js';
+
+/**
+ * Pure changes of an upgrade's status. Each returns the new item; the store
+ * writes it conditionally on the version it was computed from.
+ */
+
+function refuse(action: UserAction, u: Upgrade): never {
+  const hint: Record<UserAction, string> = {
+    pause: 'only a running upgrade can be paused',
+    resume: 'only a paused upgrade can be resumed',
+    cancel: 'pause the upgrade first, then cancel it',
+  };
+  throw new ConflictError(`cannot ${action} upgrade ${u.id}: it is ${u.status}`, hint[action]);
+}
+
+export function requestPause(u: Upgrade, now: string): Upgrade {
+  if (!allowedAction('pause', u.status)) refuse('pause', u);
+  return { ...u, status: 'pausing', pauseRequested: true, updatedAt: now };
+}
+
+/** Reached a boundary (or an error): nothing is in flight any more, or what is will wait for resume. */
+export function pauseUpgrade(u: Upgrade, args: { now: string; expirySeconds: number; error?: UpgradeError }): Upgrade {
+  if (u.status !== 'paused') assertTransition(u.status, 'paused');
+  const pausedAt = u.status === 'paused' ? (u.pausedAt ?? args.now) : args.now;
+  return {
+    ...u,
+    status: 'paused',
+    pauseRequested: false,
+    pausedAt,
+    expiresAt: Math.floor(Date.parse(pausedAt) / 1000) + args.expirySeconds,
+    ...(args.error ? { error: args.error } : {}),
+    updatedAt: args.now,
+  };
+}
+
+export function resumeUpgrade(u: Upgrade, now: string): Upgrade {
+  if (!allowedAction('resume', u.status)) refuse('resume', u);
+  if (u.cancelRequested) throw new ConflictError(`upgrade ${u.id} is being cancelled`, 'wait for the cancel to finish');
+  const { pausedAt: _p, expiresAt: _e, error: _err, ...rest } = u;
+  return { ...rest, status: 'running', pauseRequested: false, rampIndex: 0, executions: u.executions + 1, updatedAt: now };
+}
+
+export function requestCancel(u: Upgrade, now: string): Upgrade {
+  if (!allowedAction('cancel', u.status)) refuse('cancel', u);
+  if (u.cancelRequested) return u;
+  return { ...u, cancelRequested: true, executions: u.executions + 1, updatedAt: now };
+}
+
+export function finishUpgrade(u: Upgrade, status: Extract<UpgradeStatus, 'succeeded' | 'failed' | 'cancelled' | 'expired'>, now: string): Upgrade {
+  if (u.status === status) return u;
+  assertTransition(u.status, status);
+  const { expiresAt: _e, ...rest } = u;
+  return { ...rest, status, phase: 'done', currentBatch: null, masters: { ...u.masters, current: null }, updatedAt: now };
+}

@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The one table and the client that reaches it. */
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+export function createDb(options: { table: string; endpoint?: string; region?: string }): Db {
+  const client = new DynamoDBClient({
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(options.endpoint
+      ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  });
+  return {
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    table: options.table,
+  };
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+export const keys = {
+  cluster: (clusterId: string) => ({ pk: `CLUSTER#${clusterId}`, sk: 'META' }),
+  upgrade: (clusterId: string, upgradeId: string) => ({ pk: `CLUSTER#${clusterId}`, sk: `UPGRADE#${upgradeId}` }),
+  batch: (upgradeId: string, n: number) => ({ pk: `UPGRADE#${upgradeId}`, sk: `BATCH#${String(n).padStart(4, '0')}` }),
+  event: (upgradeId: string, at: string, seq: string) => ({ pk: `UPGRADE#${upgradeId}`, sk: `EVENT#${at}#${seq}` }),
+};

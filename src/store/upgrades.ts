@@ -1,0 +1,114 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { Upgrade } from '../domain/upgrade.js';
+import { isConditionFailure, keys, type Db } from './db.js';
+
+/** A write lost a race with another writer of the same upgrade. */
+export class VersionConflictError extends ConflictError {
+  constructor(upgradeId: string) {
+    super(`upgrade ${upgradeId} was changed by someone else meanwhile`, 'read the upgrade again and retry');
+  }
+}
+
+const strip = (item: Record<string, unknown>): Upgrade => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
+  return rest as unknown as Upgrade;
+};
+
+/** A paused upgrade is indexed by expiry so the sweeper can find it without a scan. */
+const indexAttributes = (u: Upgrade) =>
+  u.status === 'paused' && u.expiresAt !== undefined
+    ? { gsi1pk: 'PAUSED', gsi1sk: `${String(u.expiresAt).padStart(12, '0')}#${u.clusterId}#${u.id}` }
+    : {};
+
+export async function createUpgrade(db: Db, upgrade: Upgrade): Promise<void> {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...keys.upgrade(upgrade.clusterId, upgrade.id), ...upgrade, ...indexAttributes(upgrade) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw new ConflictError(`upgrade ${upgrade.id} already exists`, 'use a new upgrade id');
+    throw err;
+  }
+}
+
+export async function getUpgrade(db: Db, clusterId: string, upgradeId: string): Promise<Upgrade | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.upgrade(clusterId, upgradeId), ConsistentRead: true }),
+  );
+  return out.Item ? strip(out.Item) : undefined;
+}
+
+export async function requireUpgrade(db: Db, clusterId: string, upgradeId: string): Promise<Upgrade> {
+  const u = await getUpgrade(db, clusterId, upgradeId);
+  if (!u) throw new NotFoundError(`no upgrade ${upgradeId} on cluster ${clusterId}`);
+  return u;
+}
+
+/**
+ * Writes the whole item if nobody wrote it since `expected.version` was read;
+ * the stored version goes up by one. Whole-item puts keep the index
+ * attributes in step with the status in the same single write.
+ */
+export async function saveUpgrade(db: Db, next: Upgrade, expectedVersion: number): Promise<Upgrade> {
+  const item: Upgrade = { ...next, version: expectedVersion + 1 };
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...keys.upgrade(item.clusterId, item.id), ...item, ...indexAttributes(item) },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw new VersionConflictError(item.id);
+    throw err;
+  }
+  return item;
+}
+
+/**
+ * Read-modify-write under optimistic locking, retried on a lost race: `change`
+ * sees the freshest item each time and returns the new one, or null to leave it.
+ */
+export async function updateUpgrade(
+  db: Db,
+  clusterId: string,
+  upgradeId: string,
+  change: (current: Upgrade) => Upgrade | null,
+  attempts = 8,
+): Promise<Upgrade> {
+  for (let i = 0; ; i++) {
+    const current = await requireUpgrade(db, clusterId, upgradeId);
+    const next = change(current);
+    if (!next) return current;
+    try {
+      return await saveUpgrade(db, next, current.version);
+    } catch (err) {
+      if (!(err instanceof VersionConflictError) || i + 1 >= attempts) throw err;
+    }
+  }
+}
+
+export async function listUpgrades(db: Db, clusterId: string): Promise<Upgrade[]> {
+  const out: Upgrade[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :u)',
+        ExpressionAttributeValues: { ':pk': `CLUSTER#${clusterId}`, ':u': 'UPGRADE#' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    out.push(...(page.Items ?? []).map(strip));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
