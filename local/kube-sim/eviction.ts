@@ -1,0 +1,43 @@
+import { computePdbStatus, type PdbSpec } from './pdb.js';
+import { isPodReady, isTerminal, now } from './pods.js';
+import { selectorMatches } from './selectors.js';
+import { ApiError, successStatus } from './status.js';
+import type { ObjectStore } from './store.js';
+
+/**
+ * POST pods/{name}/eviction, with the API server's PodDisruptionBudget rules:
+ * a pod covered by a budget that allows no disruption is refused with 429 and
+ * a `DisruptionBudget` cause naming the budget; otherwise it is deleted.
+ */
+export function evictPod(store: ObjectStore, namespace: string, name: string): Record<string, unknown> {
+  const pod = store.mustGet('pods', namespace, name);
+  const gone = () => {
+    store.delete('pods', namespace, name);
+    return successStatus({ name, kind: 'pods' }, 201);
+  };
+  // Finished or already-terminating pods cannot reduce availability.
+  if (isTerminal(pod) || pod.metadata.deletionTimestamp) return gone();
+
+  const pdbs = store.list('poddisruptionbudgets', namespace, (b) => selectorMatches((b.spec as PdbSpec | undefined)?.selector, pod.metadata.labels));
+  if (pdbs.length > 1) {
+    throw new ApiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+  }
+  const pdb = pdbs[0];
+  if (pdb) {
+    const status = computePdbStatus(store, pdb, now());
+    const spec = (pdb.spec ?? {}) as PdbSpec;
+    // An unhealthy pod may go when the budget is already met (IfHealthyBudget) or always (AlwaysAllow).
+    const unhealthyMayGo = !isPodReady(pod) && (spec.unhealthyPodEvictionPolicy === 'AlwaysAllow' || status.currentHealthy >= status.desiredHealthy);
+    if (!unhealthyMayGo && status.disruptionsAllowed <= 0) {
+      throw new ApiError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
+        causes: [
+          {
+            reason: 'DisruptionBudget',
+            message: `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently`,
+          },
+        ],
+      });
+    }
+  }
+  return gone();
+}
