@@ -37,6 +37,8 @@ export interface Upgrade {
   rampIndex: number;
   /** batch items created so far (their numbers are 1..batchSeq) */
   batchSeq: number;
+  /** worker batches started so far (the API's 1-based batch index) */
+  workerBatches: number;
   /** the batch in flight, or null at a boundary */
   currentBatch: number | null;
   /** nodes whose upgrade failed: the first ones retried on resume */

@@ -16,6 +16,7 @@ export function newUpgrade(args: { id: string; clusterId: string; fromVersion: s
     workerCount: 0,
     rampIndex: 0,
     batchSeq: 0,
+    workerBatches: 0,
     currentBatch: null,
     retryFirst: [],
     executions: 1,

@@ -1,0 +1,106 @@
+import type { ClusterDriver, UpgradeRecipe } from '../cluster/clusterDriver.js';
+import { judgeDrain } from '../domain/drain.js';
+import type { NodeProgress } from '../domain/upgrade.js';
+import { sameVersion } from '../domain/versions.js';
+import type { UpgradeEvent } from '../store/events.js';
+
+export interface NodeStepContext {
+  driver: ClusterDriver;
+  upgradeId: string;
+  targetVersion: string;
+  recipe?: UpgradeRecipe;
+  /** the batch number: a node's Job name changes with it, so a retried node gets a fresh Job */
+  attempt: number;
+  now: string;
+  drainTimeoutSeconds: number;
+  /** a pause was requested: nodes not yet started stay untouched */
+  holdNewNodes: boolean;
+}
+
+export interface NodeStepOutcome {
+  node: NodeProgress;
+  events: UpgradeEvent[];
+}
+
+/**
+ * Moves one node forward: cordon → drain → upgrade Job → verify → uncordon.
+ * It goes on as long as nothing needs waiting for, and every step is safe to
+ * repeat: the cordon carries this upgrade's id, the Job name is fixed for the
+ * attempt, and verification only reads.
+ */
+export async function advanceNode(ctx: NodeStepContext, start: NodeProgress): Promise<NodeStepOutcome> {
+  let node = start;
+  const events: UpgradeEvent[] = [];
+  const emit = (type: string, message: string) => events.push({ at: ctx.now, type, message, node: node.name });
+  for (let guard = 0; guard < 5; guard++) {
+    const next = await stepOnce(ctx, node, emit);
+    if (next === null) break;
+    node = next;
+  }
+  return { node, events };
+}
+
+type Emit = (type: string, message: string) => void;
+
+/** One step; null when the node has to wait (or is settled). */
+async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): Promise<NodeProgress | null> {
+  const { driver } = ctx;
+  switch (node.step) {
+    case 'pending': {
+      if (ctx.holdNewNodes) {
+        emit('NodeSkipped', `node ${node.name} not started: a pause was requested`);
+        return { ...node, step: 'skipped' };
+      }
+      const { cordonedByUs } = await driver.cordon(node.name, ctx.upgradeId);
+      emit('NodeCordoned', cordonedByUs ? `node ${node.name} cordoned` : `node ${node.name} was already cordoned by an operator; it stays cordoned after its upgrade`);
+      return { ...node, step: 'draining', cordonedByUs, drainStartedAt: ctx.now };
+    }
+    case 'draining': {
+      const pass = await driver.drain(node.name);
+      const verdict = judgeDrain({ ...pass, startedAt: node.drainStartedAt ?? ctx.now, now: ctx.now, timeoutSeconds: ctx.drainTimeoutSeconds, node: node.name });
+      if (verdict.kind === 'wait') return null;
+      if (verdict.kind === 'timeout') {
+        // Nothing on the node changed yet: give it back to the scheduler.
+        if (node.cordonedByUs) await driver.uncordon(node.name, ctx.upgradeId);
+        emit('NodeFailed', verdict.message);
+        return { ...node, step: 'failed', error: { reason: 'DrainTimeout', message: verdict.message, remedy: verdict.remedy, node: node.name } };
+      }
+      emit('NodeDrained', `node ${node.name} drained`);
+      const job = await driver.ensureUpgradeJob({
+        upgradeId: ctx.upgradeId, node: node.name, role: node.role, targetVersion: ctx.targetVersion, recipe: ctx.recipe, attempt: ctx.attempt,
+      });
+      emit('JobStarted', `upgrade job ${job.name} started on node ${node.name}`);
+      return { ...node, step: 'upgrading', jobName: job.name };
+    }
+    case 'upgrading': {
+      const job = await driver.upgradeJobStatus(ctx.upgradeId, node.name, ctx.attempt);
+      if (job.phase === 'succeeded') return { ...node, step: 'verifying' };
+      if (job.phase === 'failed') {
+        const message = `upgrade job ${job.name} failed on node ${node.name}${job.message ? `: ${job.message}` : ''}`;
+        emit('NodeFailed', `${message}; the node stays cordoned`);
+        return {
+          ...node,
+          step: 'failed',
+          error: { reason: 'UpgradeJobFailed', message, node: node.name, remedy: `read the logs of job ${job.name} in namespace kube-upgrade, repair node ${node.name}, then resume the upgrade` },
+        };
+      }
+      if (job.phase === 'absent') {
+        // Someone deleted the Job before it finished: start it again rather than wait forever.
+        await driver.ensureUpgradeJob({ upgradeId: ctx.upgradeId, node: node.name, role: node.role, targetVersion: ctx.targetVersion, recipe: ctx.recipe, attempt: ctx.attempt });
+      }
+      return null;
+    }
+    case 'verifying': {
+      const info = await driver.getNode(node.name);
+      if (!info.ready || !sameVersion(info.kubeletVersion, ctx.targetVersion)) return null;
+      emit('NodeUpgraded', `node ${node.name} runs kubelet ${info.kubeletVersion} and is Ready`);
+      if (node.cordonedByUs) {
+        await driver.uncordon(node.name, ctx.upgradeId);
+        emit('NodeUncordoned', `node ${node.name} uncordoned`);
+      }
+      return { ...node, step: 'done' };
+    }
+    default:
+      return null;
+  }
+}

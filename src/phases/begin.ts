@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { InvalidRequestError } from '../domain/errors.js';
+import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
+import { startUpgrade } from '../upgrades/startUpgrade.js';
+import type { PhaseContext, StepState } from './context.js';
+import { stepState } from './stepState.js';
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Begin's input: the execution input (API: ids; by hand: cluster and target) and the execution's name. */
+export const BeginInputSchema = z.object({
+  input: z.union([
+    z.object({ clusterId: z.string().regex(ID), upgradeId: z.string().regex(ID) }).loose(),
+    z.object({ clusterId: z.string().regex(ID), targetVersion: z.string().min(1) }).strict(),
+  ]),
+  executionName: z.string().min(1),
+});
+export type BeginInput = z.infer<typeof BeginInputSchema>;
+
+/** An execution started by hand becomes an upgrade whose id derives from the execution name, so a redrive never makes two. */
+export function upgradeIdFromExecution(name: string): string {
+  return `upg-${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * Enters an upgrade at its stored phase: a fresh one at precheck, a resumed
+ * one where it stopped, a cancelled one at cleanup.
+ */
+export async function runBegin(ctx: PhaseContext, raw: unknown): Promise<StepState> {
+  const parsed = BeginInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidRequestError(
+      `bad execution input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'start the execution with {"clusterId": "...", "targetVersion": "1.31.2"}',
+    );
+  }
+  const { input, executionName } = parsed.data;
+  const now = ctx.now();
+  if (!('upgradeId' in input)) {
+    const u = await startUpgrade(ctx.db, { clusterId: input.clusterId, upgradeId: upgradeIdFromExecution(executionName), targetVersion: input.targetVersion, now });
+    return stepState(u, ctx.config);
+  }
+  let u = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
+  if (u.cancelRequested && ['paused', 'pausing'].includes(u.status) && u.currentBatch === null && u.phase !== 'done') {
+    u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.phase === 'cleanup' ? null : { ...cur, phase: 'cleanup', updatedAt: now }));
+  }
+  return stepState(u, ctx.config);
+}

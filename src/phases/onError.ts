@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { isNodeSettled, type NodeProgress, type UpgradeError } from '../domain/upgrade.js';
+import { pauseUpgrade } from '../domain/upgradeLifecycle.js';
+import { isTerminal } from '../domain/upgradeStatus.js';
+import { getBatch, saveBatch } from '../store/batches.js';
+import { requireCluster } from '../store/clusters.js';
+import { getUpgrade, updateUpgrade } from '../store/upgrades.js';
+import type { PhaseContext, StepState } from './context.js';
+import { recordEvents } from './recordEvents.js';
+import { stepState } from './stepState.js';
+
+export const OnErrorInputSchema = z.object({
+  input: z.object({ clusterId: z.string().optional(), upgradeId: z.string().optional(), input: z.object({ clusterId: z.string().optional(), upgradeId: z.string().optional() }).loose().optional() }).loose(),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose(),
+});
+
+/** Step Functions hands over the error name and a Cause that, for a Lambda, is JSON with errorMessage. */
+export function describeError(error: { Error?: string; Cause?: string }): UpgradeError {
+  const name = error.Error ?? 'Error';
+  let message = error.Cause ?? name;
+  let remedy: string | undefined;
+  let node: string | undefined;
+  try {
+    const cause = JSON.parse(error.Cause ?? '');
+    message = cause.errorMessage ?? message;
+    remedy = cause.remedy;
+    node = cause.node;
+  } catch {
+    // a plain-text Cause is the message itself
+  }
+  return { reason: name.replace(/^Kupgrade\./, ''), message, ...(remedy ? { remedy } : {}), ...(node ? { node } : {}) };
+}
+
+/**
+ * Any error pauses the upgrade with the reason stored. Nodes of the batch in
+ * flight that had not reached their upgrade Job are given back (uncordoned)
+ * on a best-effort basis, so a failing step does not leave them cordoned for
+ * the length of a pause; nodes with a Job running finish on resume.
+ */
+export async function runOnError(ctx: PhaseContext, raw: unknown): Promise<StepState> {
+  const { input, error } = OnErrorInputSchema.parse(raw);
+  const clusterId = input.clusterId ?? input.input?.clusterId;
+  const upgradeId = input.upgradeId ?? input.input?.upgradeId;
+  const reason = describeError(error);
+  if (!clusterId || !upgradeId) throw new Error(`the execution failed before an upgrade existed: ${reason.message}`);
+  const u = await getUpgrade(ctx.db, clusterId, upgradeId);
+  if (!u) throw new Error(`upgrade ${upgradeId} does not exist: ${reason.message}`);
+  if (isTerminal(u.status)) return stepState(u, ctx.config);
+  const now = ctx.now();
+  await releaseUnstartedNodes(ctx, u.clusterId, u.id, u.currentBatch);
+  const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) =>
+    isTerminal(cur.status) ? null : pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds, error: reason }),
+  );
+  await recordEvents(ctx.db, u.id, [{ at: now, type: 'UpgradePaused', message: `upgrade paused by an error (${reason.reason}): ${reason.message}`, ...(reason.node ? { node: reason.node } : {}) }]);
+  return stepState(paused, ctx.config);
+}
+
+async function releaseUnstartedNodes(ctx: PhaseContext, clusterId: string, upgradeId: string, batchNumber: number | null): Promise<void> {
+  if (batchNumber === null) return;
+  const batch = await getBatch(ctx.db, upgradeId, batchNumber);
+  if (!batch) return;
+  const releasable = (n: NodeProgress) => n.step === 'draining' || n.step === 'pending';
+  if (!batch.nodes.some((n) => releasable(n) && !isNodeSettled(n.step))) return;
+  try {
+    const driver = await ctx.driverFor(await requireCluster(ctx.db, clusterId));
+    const nodes: NodeProgress[] = [];
+    for (const n of batch.nodes) {
+      if (n.step === 'draining' && n.cordonedByUs) await driver.uncordon(n.name, upgradeId);
+      nodes.push(releasable(n) ? { name: n.name, role: n.role, step: 'pending' } : n);
+    }
+    await saveBatch(ctx.db, { ...batch, nodes }, batch.version);
+  } catch {
+    // The cluster may be the thing that failed; the cordon annotation still names this upgrade, so resume or cleanup repairs it.
+  }
+}

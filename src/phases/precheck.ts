@@ -1,0 +1,61 @@
+import type { ClusterDriver, NodeInfo } from '../cluster/clusterDriver.js';
+import { masterOrder } from '../domain/batchPlan.js';
+import { summarize, type CheckContext, runChecks } from '../domain/precheck.js';
+import { finishUpgrade } from '../domain/upgradeLifecycle.js';
+import type { CheckReport, Upgrade } from '../domain/upgrade.js';
+import { requireCluster, unlockCluster } from '../store/clusters.js';
+import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
+import type { PhaseContext, StepState } from './context.js';
+import { recordEvents } from './recordEvents.js';
+import { stepState } from './stepState.js';
+
+/** Reads the cluster (never writes) and runs the check suite on what it read. */
+export async function readAndCheck(driver: ClusterDriver, targetVersion: string): Promise<{ report: CheckReport; version?: string; nodes: NodeInfo[] }> {
+  let version: string | undefined;
+  let nodes: NodeInfo[] = [];
+  let apiError: string | undefined;
+  try {
+    version = await driver.serverVersion();
+    nodes = await driver.listNodes();
+  } catch (err) {
+    apiError = (err as Error).message;
+  }
+  const input: CheckContext = { targetVersion, serverVersion: version, nodes, apiError };
+  return { report: summarize(runChecks(input)), version, nodes };
+}
+
+/**
+ * The Precheck phase: any `fail` ends the upgrade `failed` with the report,
+ * untouched cluster and released lock; otherwise it fixes the plan's inputs
+ * (master order, worker count) and moves to the masters.
+ */
+export async function runPrecheck(ctx: PhaseContext, input: { clusterId: string; upgradeId: string }): Promise<StepState> {
+  const u = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
+  if (u.phase !== 'precheck' || !['running', 'pausing'].includes(u.status)) return stepState(u, ctx.config);
+  const cluster = await requireCluster(ctx.db, u.clusterId);
+  const driver = await ctx.driverFor(cluster);
+  const { report, version, nodes } = await readAndCheck(driver, u.toVersion);
+  const now = ctx.now();
+  const masters = masterOrder(nodes.filter((n) => n.role === 'master').map((n) => n.name));
+  const workers = nodes.filter((n) => n.role === 'worker');
+  const next = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur): Upgrade | null => {
+    if (cur.phase !== 'precheck') return null;
+    const withReport: Upgrade = { ...cur, precheck: report, fromVersion: version ?? cur.fromVersion, updatedAt: now };
+    if (report.status === 'failed') return finishUpgrade(withReport, 'failed', now);
+    return {
+      ...withReport,
+      phase: 'masters',
+      masters: { total: masters.length, upgraded: 0, current: null, order: masters },
+      nodes: { total: workers.length, upgraded: 0 },
+      workerCount: workers.length,
+    };
+  });
+  const failedChecks = report.results.filter((r) => r.status === 'fail').map((r) => r.name);
+  if (next.status === 'failed') {
+    await unlockCluster(ctx.db, u.clusterId, u.id, now);
+    await recordEvents(ctx.db, u.id, [{ at: now, type: 'PrecheckFailed', message: `precheck failed: ${failedChecks.join(', ')}; the cluster was not changed` }]);
+  } else {
+    await recordEvents(ctx.db, u.id, [{ at: now, type: 'PrecheckPassed', message: `precheck passed (${report.results.length} checks)` }]);
+  }
+  return stepState(next, ctx.config);
+}
