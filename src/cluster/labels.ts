@@ -24,3 +24,16 @@ export function upgradeJobName(upgradeId: string, node: string, attempt = 1): st
   const nodePart = node.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
   return `kupgrade-${hash}-${nodePart}`.replace(/-+$/, '');
 }
+
+/** On an upgrade Job and its pod: the full node name (label values stop at 63 characters). */
+export const ANNOTATION_NODE = 'kupgrade.io/node';
+/** Marks a static (mirror) pod; drains leave those to the kubelet. */
+export const ANNOTATION_MIRROR_POD = 'kubernetes.io/config.mirror';
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** The node's name as a label value, or a stable hash of it when the name is not a valid label value (over 63 characters). */
+export function nodeLabelValue(node: string): string {
+  if (node.length <= 63 && LABEL_VALUE.test(node)) return node;
+  return `h-${createHash('sha256').update(node).digest('hex').slice(0, 40)}`;
+}
