@@ -1,0 +1,117 @@
+import './polyfills.js';
+import { readFileSync } from 'node:fs';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ExecutionAlreadyExistsError, type WorkflowPort } from './workflowPort.js';
+
+export type TaskHandler = (event: unknown) => Promise<unknown>;
+
+export const ASL_PATH = new URL('../../statemachine/upgrade.asl.json', import.meta.url);
+
+export function loadDefinition(path: URL | string = ASL_PATH): StateMachineDefinition {
+  return JSON.parse(readFileSync(path, 'utf8')) as StateMachineDefinition;
+}
+
+const PLACEHOLDER = /^\$\{(\w+)FunctionArn\}$/;
+
+/**
+ * Maps each Task state to the handler its Resource placeholder names
+ * (`${BeginFunctionArn}` → handlers.Begin), so the ASL stays the only table.
+ * A Task without a local handler would silently call real AWS Lambda: refuse.
+ */
+export function taskHandlersByState(definition: StateMachineDefinition, handlers: Record<string, TaskHandler>): Record<string, TaskHandler> {
+  const out: Record<string, TaskHandler> = {};
+  for (const [state, def] of Object.entries(definition.States) as [string, { Type: string; Resource?: string }][]) {
+    if (def.Type !== 'Task') continue;
+    const fn = PLACEHOLDER.exec(def.Resource ?? '')?.[1];
+    if (!fn) throw new Error(`Task state ${state} has Resource ${def.Resource}; expected a \${NameFunctionArn} placeholder`);
+    const handler = handlers[fn];
+    if (!handler) throw new Error(`Task state ${state} needs a local handler for ${fn}; none was given`);
+    out[state] = handler;
+  }
+  return out;
+}
+
+export interface LocalWorkflowOptions {
+  handlers: Record<string, TaskHandler>;
+  /** milliseconds for every Wait state (the deployed machine waits POLL_SECONDS) */
+  waitMs: number;
+  /** milliseconds between Retry attempts (default: the ASL's own intervals) */
+  retryMs?: number;
+  definition?: StateMachineDefinition;
+}
+
+interface LocalExecution {
+  input: string;
+  result: Promise<unknown>;
+  abort: () => void;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  output?: unknown;
+  error?: Error;
+}
+
+/** The same ASL file, run in-process by aws-local-stepfunctions with each Task calling the Lambda's own handler. */
+export class LocalWorkflow implements WorkflowPort {
+  private readonly machine: StateMachine;
+  private readonly definition: StateMachineDefinition;
+  private readonly taskHandlers: Record<string, TaskHandler>;
+  private readonly executions = new Map<string, LocalExecution>();
+
+  constructor(private readonly options: LocalWorkflowOptions) {
+    this.definition = options.definition ?? loadDefinition();
+    this.taskHandlers = taskHandlersByState(this.definition, options.handlers);
+    this.machine = new StateMachine(this.definition, { validationOptions: { checkArn: false } });
+  }
+
+  async startExecution(args: { name: string; input: Record<string, unknown> }): Promise<{ executionArn: string }> {
+    const input = JSON.stringify(args.input);
+    const executionArn = `arn:aws:states:local:000000000000:execution:kupgrade:${args.name}`;
+    const existing = this.executions.get(args.name);
+    if (existing) {
+      if (existing.input !== input) throw new ExecutionAlreadyExistsError(args.name);
+      return { executionArn };
+    }
+    const states = Object.entries(this.definition.States) as [string, { Type: string }][];
+    const waitTimeOverrides = Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, this.options.waitMs]));
+    const retryIntervalOverrides =
+      this.options.retryMs === undefined ? undefined : Object.fromEntries(states.filter(([, s]) => s.Type === 'Task').map(([n]) => [n, this.options.retryMs!]));
+    const run = this.machine.run(args.input as never, {
+      overrides: { taskResourceLocalHandlers: this.taskHandlers as never, waitTimeOverrides, retryIntervalOverrides },
+      noThrowOnAbort: true,
+      context: { Execution: { Id: executionArn, Name: args.name, Input: args.input, StartTime: new Date().toISOString() } } as never,
+    });
+    const execution: LocalExecution = { input, abort: run.abort, status: 'RUNNING', result: Promise.resolve() };
+    execution.result = run.result.then(
+      (output) => {
+        execution.status = output === null ? 'ABORTED' : 'SUCCEEDED';
+        execution.output = output;
+        return output;
+      },
+      (error: Error) => {
+        execution.status = 'FAILED';
+        execution.error = error;
+        return undefined;
+      },
+    );
+    this.executions.set(args.name, execution);
+    return { executionArn };
+  }
+
+  /** Waits for an execution to end; resolves with its status and output, never throws for a failed run. */
+  async waitFor(name: string): Promise<{ status: LocalExecution['status']; output?: unknown; error?: Error }> {
+    const e = this.executions.get(name);
+    if (!e) throw new Error(`no local execution named ${name}`);
+    await e.result;
+    return { status: e.status, output: e.output, error: e.error };
+  }
+
+  running(): string[] {
+    return [...this.executions].filter(([, e]) => e.status === 'RUNNING').map(([n]) => n);
+  }
+
+  /** Stops every execution at its next state (Ctrl-C of the local stack, end of a test). */
+  async stopAll(): Promise<void> {
+    const live = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+    live.forEach((e) => e.abort());
+    await Promise.all(live.map((e) => e.result));
+  }
+}

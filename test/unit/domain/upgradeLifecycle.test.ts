@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConflictError } from '../../../src/domain/errors.js';
+import { finishUpgrade, pauseUpgrade, requestCancel, requestPause, resumeUpgrade } from '../../../src/domain/upgradeLifecycle.js';
+import { newUpgrade } from '../../../src/upgrades/newUpgrade.js';
+
+const t0 = '2026-01-01T00:00:00.000Z';
+const base = () => newUpgrade({ id: 'upg-1', clusterId: 'c1', fromVersion: '1.30.4', toVersion: '1.31.2', now: t0 });
+
+describe('upgradeLifecycle', () => {
+  it('a pause request makes a running upgrade pausing', () => {
+    expect(requestPause(base(), t0)).toMatchObject({ status: 'pausing', pauseRequested: true });
+  });
+  it('pausing sets pausedAt and the TTL expiry; resume removes them and resets the ramp', () => {
+    const paused = pauseUpgrade({ ...base(), rampIndex: 3 }, { now: t0, expirySeconds: 15 * 86400 });
+    expect(paused.expiresAt).toBe(Date.parse(t0) / 1000 + 15 * 86400);
+    expect(paused.pausedAt).toBe(t0);
+    const resumed = resumeUpgrade(paused, '2026-01-02T00:00:00.000Z');
+    expect(resumed).toMatchObject({ status: 'running', rampIndex: 0, executions: 2 });
+    expect(resumed.expiresAt).toBeUndefined();
+    expect(resumed.pausedAt).toBeUndefined();
+  });
+  it('an error pause keeps the reason', () => {
+    const paused = pauseUpgrade(base(), { now: t0, expirySeconds: 10, error: { reason: 'UpgradeJobFailed', message: 'boom', node: 'w1' } });
+    expect(paused.error).toEqual({ reason: 'UpgradeJobFailed', message: 'boom', node: 'w1' });
+  });
+  it('refuses resume of a running upgrade and cancel of a running one with a 409-type error', () => {
+    expect(() => resumeUpgrade(base(), t0)).toThrow(ConflictError);
+    expect(() => requestCancel(base(), t0)).toThrow(expect.objectContaining({ remedy: 'pause the upgrade first, then cancel it' }));
+    expect(() => requestPause(requestPause(base(), t0), t0)).toThrow(ConflictError);
+  });
+  it('cancel marks a paused upgrade; finishing ends it and drops the expiry', () => {
+    const paused = pauseUpgrade(base(), { now: t0, expirySeconds: 10 });
+    const cancelling = requestCancel(paused, t0);
+    expect(cancelling.cancelRequested).toBe(true);
+    const ended = finishUpgrade(cancelling, 'cancelled', t0);
+    expect(ended).toMatchObject({ status: 'cancelled', phase: 'done' });
+    expect(ended.expiresAt).toBeUndefined();
+  });
+});
