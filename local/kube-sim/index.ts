@@ -8,6 +8,7 @@ import { startDisruptionController } from './controllers/disruption.js';
 import { startJobController } from './controllers/job.js';
 import { startKubelet } from './controllers/kubelet.js';
 import { startScheduler } from './controllers/scheduler.js';
+import { simRequest, type SimResponse } from './client.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { nodeNameOf, phaseOf } from './pods.js';
 import type { ResourceName } from './registry.js';
@@ -19,6 +20,7 @@ import { generateSimTls } from './tls.js';
 
 export type { KubeObject } from './store.js';
 export type { RequestRecord } from './server.js';
+export type { SimResponse } from './client.js';
 
 export interface KubeSimOptions {
   masters?: number;
@@ -47,6 +49,10 @@ export interface KubeSim {
   /** kubeconfig YAML: server URL, CA data and bearer token */
   kubeconfig: string;
   token: string;
+  /** the CA's PEM certificate (also in the kubeconfig as certificate-authority-data) */
+  caCert: string;
+  /** A raw API call as a client would make it (JSON body; merge patch: contentType 'application/merge-patch+json'). */
+  request(method: string, path: string, body?: unknown, options?: { contentType?: string; token?: string | null }): Promise<SimResponse>;
   /** Every request received, in order (test introspection: e.g. "no writes"). */
   readonly requests: RequestRecord[];
   /** Current objects of a resource (copies), optionally in one namespace. */
@@ -103,6 +109,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     kubeconfigPath,
     kubeconfig,
     token,
+    caCert: tls.caCert,
+    request: (method, path, body, opts) => simRequest({ url, caCert: tls.caCert, token }, method, path, body, opts),
     requests,
     objects: (resource, namespace) => store.list(resource, namespace),
     object: (resource, namespace, name) => store.get(resource, namespace, name),

@@ -60,6 +60,9 @@ function create(store: ObjectStore, req: ResourceRequest): Reply {
   requireNamespace(store, req);
   const obj = asObject(req.body);
   if (obj.kind && obj.kind !== req.def.kind) throw badRequest(`the kind "${obj.kind}" does not match the resource ${req.def.resource}`);
+  // Clients do not set a pod's status; the server starts every pod Pending (and a namespace Active).
+  if (req.def.resource === 'pods') obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+  if (req.def.resource === 'namespaces') obj.status = { phase: 'Active' };
   return ok(store.create(req.def.resource as ResourceName, obj, req.namespace), 201);
 }
 
