@@ -12,6 +12,8 @@ export interface RequestRecord {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** the decoded body of a write */
+  body?: unknown;
 }
 
 const PUBLIC_PATHS = new Set(['/readyz', '/livez', '/healthz', '/version']);
@@ -41,7 +43,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  * /api/v1/... and /apis/{group}/{version}/...: finds the resource row and the
  * namespace, name and subresource in the rest of the path.
  */
-async function routeResource(rt: SimRuntime, req: IncomingMessage, url: URL): Promise<Reply | undefined> {
+async function routeResource(rt: SimRuntime, req: IncomingMessage, url: URL, record: RequestRecord): Promise<Reply | undefined> {
   const segs = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
   let group: string;
   let version: string;
@@ -58,6 +60,8 @@ async function routeResource(rt: SimRuntime, req: IncomingMessage, url: URL): Pr
   }
   const def = findResource(group, version, rest[0]!);
   if (!def || rest.length > 3) return undefined;
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+  if (body !== undefined) record.body = body;
   return handleResource(rt.store, {
     method: req.method ?? 'GET',
     def,
@@ -66,7 +70,7 @@ async function routeResource(rt: SimRuntime, req: IncomingMessage, url: URL): Pr
     subresource: rest[2],
     query: url.searchParams,
     contentType: req.headers['content-type'] ?? 'application/json',
-    body: req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req),
+    body,
   });
 }
 
@@ -93,7 +97,8 @@ export function createSimServer(deps: ServerDeps): Server {
   };
   return createServer({ key: deps.tls.key, cert: deps.tls.cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) });
+    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) };
+    requests.push(record);
     void (async () => {
       try {
         if (!PUBLIC_PATHS.has(url.pathname) && !tokenMatches(req.headers.authorization, token)) {
@@ -105,7 +110,7 @@ export function createSimServer(deps: ServerDeps): Server {
           const r = route(url, req);
           if (r) return send(res, r);
         }
-        const reply = await routeResource(rt, req, url);
+        const reply = await routeResource(rt, req, url, record);
         if (reply) return send(res, reply);
         send(res, { code: 404, body: failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}) });
       } catch (e) {
