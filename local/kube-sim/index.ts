@@ -9,6 +9,7 @@ import { startJobController } from './controllers/job.js';
 import { startKubelet } from './controllers/kubelet.js';
 import { startScheduler } from './controllers/scheduler.js';
 import { simRequest, type SimResponse } from './client.js';
+import { discoveryRoute } from './discovery.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { nodeNameOf, phaseOf } from './pods.js';
 import type { ResourceName } from './registry.js';
@@ -92,7 +93,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 
   const tls = await generateSimTls();
   const requests: RequestRecord[] = [];
-  const server = createSimServer({ rt, tls, token, requests });
+  const server = createSimServer({ rt, tls, token, requests, extraRoutes: [discoveryRoute] });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(options.port ?? 0, '127.0.0.1', () => res());

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startKubeSim, type KubeObject, type KubeSim } from '../../local/kube-sim/index.js';
+
+const run = promisify(execFile);
 
 const MERGE = { contentType: 'application/merge-patch+json' };
 
@@ -85,6 +89,29 @@ describe('kube-sim: API server behaviour', () => {
     // one kube-proxy pod per node, masters included (it tolerates every taint)
     const ds = (await sim.request('GET', '/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-proxy')).body.items as KubeObject[];
     expect(ds.map(nodeOf).sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
+  });
+
+  it('serves discovery generated from its resource registry', async () => {
+    expect((await sim.request('GET', '/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
+    const groups = (await sim.request('GET', '/apis')).body.groups.map((g: { name: string }) => g.name);
+    expect(groups).toEqual(['apps', 'batch', 'policy']);
+    const core = (await sim.request('GET', '/api/v1')).body.resources.map((r: { name: string }) => r.name);
+    expect(core).toEqual(expect.arrayContaining(['nodes', 'nodes/status', 'nodes/proxy', 'pods', 'pods/eviction', 'namespaces']));
+    const policy = (await sim.request('GET', '/apis/policy/v1')).body.resources;
+    expect(policy).toContainEqual(expect.objectContaining({ name: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'] }));
+  });
+
+  it('answers kubectl (a client we did not write): get nodes, get pods -A, cordon', async () => {
+    const env = { ...process.env, KUBECONFIG: sim.kubeconfigPath };
+    const nodes = await run('kubectl', ['get', 'nodes', '-o', 'name'], { env });
+    expect(nodes.stdout.trim().split('\n')).toEqual(['node/master-1', 'node/worker-1', 'node/worker-2', 'node/worker-3']);
+    const pods = await run('kubectl', ['get', 'pods', '-A', '--no-headers'], { env });
+    expect(pods.stdout).toContain('kube-proxy-');
+    expect(pods.stdout).toContain('debug-shell');
+    await run('kubectl', ['cordon', 'worker-2'], { env });
+    expect((sim.object('nodes', undefined, 'worker-2')!.spec as { unschedulable?: boolean }).unschedulable).toBe(true);
+    await run('kubectl', ['uncordon', 'worker-2'], { env });
+    expect((sim.object('nodes', undefined, 'worker-2')!.spec as { unschedulable?: boolean }).unschedulable).toBeFalsy();
   });
 
   it('patches a node with a merge patch and its status only through the status subresource', async () => {
