@@ -144,6 +144,8 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
           const s = statusOf(e);
           if (s?.code === 404) continue; // already gone
           const refusal = s && budgetRefusal(s);
+          // A 429 without a budget cause is API rate limiting: the pod stays and the next pass tries again.
+          if (!refusal && s?.code === 429) continue;
           if (!refusal) throw toClusterError(e, server);
           blockers.push(blockerFor(pod, refusal, refusal.pdb ? [] : await pdbsIn(namespace)));
         }
