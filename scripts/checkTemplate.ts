@@ -1,0 +1,196 @@
+// Checks on the packaged CloudFormation template (.serverless/cloudformation-template-update-stack.json).
+// Pure functions, so tests can feed them doctored templates; run as a script
+// (`tsx scripts/checkTemplate.ts [template]`) it prints every problem and exits 1.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+export type Template = { Resources: Record<string, { Type: string; Properties?: JsonObject; [key: string]: Json | undefined }> };
+
+type AslResult = { isValid: boolean; errorsText(separator?: string): string };
+// asl-validator is CommonJS without type declarations.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown, opts?: object) => AslResult;
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Validates ASL. The default options also accept `${Name}` DefinitionSubstitutions placeholders as Resources. */
+export function validateAsl(definition: unknown): string[] {
+  // asl-validator writes QueryLanguage into the states it checks; give it a copy.
+  const result = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
+  return result.isValid ? [] : result.errorsText('\n').split('\n');
+}
+
+/** Every state of a definition, nested Parallel branches and Map processors included. */
+export function allStates(definition: unknown): Array<[string, JsonObject]> {
+  const out: Array<[string, JsonObject]> = [];
+  const visit = (machine: unknown) => {
+    if (!isObject(machine) || !isObject(machine.States)) return;
+    for (const [name, state] of Object.entries(machine.States)) {
+      if (!isObject(state)) continue;
+      out.push([name, state]);
+      for (const branch of asList(state.Branches as Json[] | undefined)) visit(branch);
+      visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(definition);
+  return out;
+}
+
+/**
+ * Applies DefinitionSubstitutions the way CloudFormation does. `resolve`
+ * stands in for CloudFormation's intrinsic functions (tests map a GetAtt to a
+ * fake ARN naming the resource).
+ */
+export function substitute(definition: unknown, substitutions: JsonObject, resolve: (value: Json) => string): unknown {
+  const text = JSON.stringify(definition).replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) return whole;
+    // The value lands inside a JSON string literal; escape it as one.
+    return JSON.stringify(typeof value === 'string' ? value : resolve(value)).slice(1, -1);
+  });
+  return JSON.parse(text);
+}
+
+const FAKE_ARN_PREFIX = 'arn:aws:lambda:us-east-1:123456789012:function:';
+/** A fake ARN for `Fn::GetAtt [LogicalId, Arn]`, carrying the logical id so it can be traced back. */
+export function fakeArn(value: Json): string {
+  const getAtt = isObject(value) ? value['Fn::GetAtt'] : undefined;
+  if (Array.isArray(getAtt) && getAtt[1] === 'Arn') return FAKE_ARN_PREFIX + String(getAtt[0]);
+  throw new Error(`cannot resolve substitution value ${JSON.stringify(value)}`);
+}
+
+export function stateMachines(template: Template): Array<[string, JsonObject]> {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
+    .map(([id, r]) => [id, r.Properties ?? {}]);
+}
+
+/** Problems with a state machine: invalid ASL after substitution, placeholders left over, Tasks naming no Lambda of this template. */
+export function stateMachineProblems(template: Template, id: string): string[] {
+  const props = template.Resources[id]?.Properties ?? {};
+  if (!isObject(props.Definition)) return [`${id}: no inline Definition`];
+  const substitutions = isObject(props.DefinitionSubstitutions) ? props.DefinitionSubstitutions : {};
+  const definition = substitute(props.Definition, substitutions, fakeArn);
+  const problems = validateAsl(definition).map((e) => `${id}: ${e}`);
+  for (const leftover of JSON.stringify(definition).match(/\$\{[^}]*\}/g) ?? []) problems.push(`${id}: unresolved placeholder ${leftover}`);
+  const invoked = taskFunctions(definition).map((fn) => (fn.startsWith(FAKE_ARN_PREFIX) ? fn.slice(FAKE_ARN_PREFIX.length) : fn));
+  for (const fn of invoked) {
+    if (template.Resources[fn]?.Type !== 'AWS::Lambda::Function') problems.push(`${id}: Task invokes ${fn}, which is not a function of this template`);
+  }
+  // The role should be able to invoke exactly the Tasks' functions: missing ones fail at run time, extra ones are excess privilege.
+  const allowed = invokableBy(template, props.RoleArn);
+  const missing = invoked.filter((fn) => !allowed.includes(fn));
+  const extra = allowed.filter((fn) => !invoked.includes(fn));
+  if (missing.length) problems.push(`${id}: its role may not invoke ${missing.join(', ')}`);
+  if (extra.length) problems.push(`${id}: its role may invoke functions no Task uses: ${extra.join(', ')}`);
+  return problems;
+}
+
+/** Logical ids of the functions a role (given as `Fn::GetAtt [Role, Arn]`) may lambda:InvokeFunction. */
+function invokableBy(template: Template, roleArn: Json | undefined): string[] {
+  const getAtt = isObject(roleArn) ? roleArn['Fn::GetAtt'] : undefined;
+  const role = Array.isArray(getAtt) ? template.Resources[String(getAtt[0])] : undefined;
+  const ids: string[] = [];
+  for (const policy of asList(role?.Properties?.Policies as Json[] | undefined)) {
+    const document = isObject(policy) && isObject(policy.PolicyDocument) ? policy.PolicyDocument : {};
+    for (const statement of asList(document.Statement as Json | Json[] | undefined)) {
+      if (!isObject(statement) || statement.Effect !== 'Allow' || !asList(statement.Action as Json | Json[]).includes('lambda:InvokeFunction')) continue;
+      for (const resource of asList(statement.Resource as Json | Json[] | undefined)) {
+        const target = isObject(resource) ? resource['Fn::GetAtt'] : undefined;
+        if (Array.isArray(target)) ids.push(String(target[0]));
+      }
+    }
+  }
+  return ids;
+}
+
+/** The functions the Tasks of a (substituted) definition invoke, direct ARNs or `lambda:invoke` FunctionName. */
+export function taskFunctions(definition: unknown): string[] {
+  const names = new Set<string>();
+  for (const [, state] of allStates(definition)) {
+    if (state.Type !== 'Task' || typeof state.Resource !== 'string') continue;
+    if (state.Resource.startsWith('arn:aws:states:::lambda:invoke')) {
+      const params = isObject(state.Parameters) ? state.Parameters : {};
+      names.add(String(params.FunctionName ?? params['FunctionName.$']));
+    } else if (!state.Resource.startsWith('arn:aws:states:::')) {
+      names.add(state.Resource);
+    }
+  }
+  return [...names];
+}
+
+/** Every policy document in the template, wherever it sits (roles, managed policies, bucket policies, ...). */
+export function policyDocuments(template: Template): Array<{ where: string; document: JsonObject }> {
+  const out: Array<{ where: string; document: JsonObject }> = [];
+  const walk = (node: Json | undefined, where: string) => {
+    if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${where}[${i}]`));
+    if (!isObject(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'PolicyDocument' || key === 'AssumeRolePolicyDocument') && isObject(value)) out.push({ where: `${where}.${key}`, document: value });
+      else walk(value, `${where}.${key}`);
+    }
+  };
+  for (const [id, resource] of Object.entries(template.Resources)) walk(resource.Properties, id);
+  return out;
+}
+
+/**
+ * Wildcard grants: an Allow statement with an action containing `*`, a
+ * resource that is exactly `*`, or NotAction/NotResource (which grant
+ * everything else). Deny statements only take rights away, so wildcards there
+ * are fine (the deployment bucket denies `s3:*` without TLS).
+ */
+export function iamViolations(template: Template): string[] {
+  const problems: string[] = [];
+  for (const { where, document } of policyDocuments(template)) {
+    asList(document.Statement as Json | Json[] | undefined).forEach((statement, i) => {
+      if (!isObject(statement) || statement.Effect === 'Deny') return;
+      const at = `${where}.Statement[${i}]`;
+      for (const action of asList(statement.Action as Json | Json[] | undefined)) {
+        if (typeof action === 'string' && action.includes('*')) problems.push(`${at}: wildcard action "${action}"`);
+      }
+      for (const resource of asList(statement.Resource as Json | Json[] | undefined)) {
+        const text = typeof resource === 'string' ? resource : isObject(resource) && typeof resource['Fn::Sub'] === 'string' ? resource['Fn::Sub'] : undefined;
+        if (text?.trim() === '*') problems.push(`${at}: Resource "*"`);
+      }
+      if ('NotAction' in statement) problems.push(`${at}: Allow with NotAction`);
+      if ('NotResource' in statement) problems.push(`${at}: Allow with NotResource`);
+    });
+  }
+  return problems;
+}
+
+/** The DynamoDB tables must keep TTL on expiresAt and a NEW_AND_OLD_IMAGES stream (the expiry handler reads REMOVE images). */
+export function tableProblems(template: Template): string[] {
+  const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
+  if (tables.length === 0) return ['no DynamoDB table'];
+  return tables.flatMap(([id, r]) => {
+    const p = r.Properties ?? {};
+    const ttl = isObject(p.TimeToLiveSpecification) ? p.TimeToLiveSpecification : {};
+    const stream = isObject(p.StreamSpecification) ? p.StreamSpecification : {};
+    const problems: string[] = [];
+    if (ttl.AttributeName !== 'expiresAt' || ttl.Enabled !== true) problems.push(`${id}: TTL is not enabled on expiresAt`);
+    if (stream.StreamViewType !== 'NEW_AND_OLD_IMAGES') problems.push(`${id}: stream is not NEW_AND_OLD_IMAGES`);
+    return problems;
+  });
+}
+
+export function checkTemplate(template: Template): string[] {
+  const machines = stateMachines(template);
+  return [
+    ...(machines.length ? machines.flatMap(([id]) => stateMachineProblems(template, id)) : ['no state machine']),
+    ...tableProblems(template),
+    ...iamViolations(template),
+  ];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const path = process.argv[2] ?? '.serverless/cloudformation-template-update-stack.json';
+  const problems = checkTemplate(JSON.parse(readFileSync(path, 'utf8')) as Template);
+  for (const p of problems) console.error(p);
+  console.log(problems.length ? `${path}: ${problems.length} problem(s)` : `${path}: ok`);
+  process.exit(problems.length ? 1 : 0);
+}
