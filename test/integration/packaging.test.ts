@@ -1,0 +1,134 @@
+// Packages the service the way CI does (no AWS credentials, no network) and
+// checks the CloudFormation template that would be deployed.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { TABLE_SCHEMA } from '../../src/store/tableSchema.js';
+import { allStates, checkTemplate, iamViolations, stateMachineProblems, stateMachines, tableProblems, type Template } from '../../scripts/checkTemplate.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const out = join(root, '.serverless');
+const FUNCTIONS = ['begin', 'precheck', 'master', 'nodeBatch', 'cleanup', 'onError'];
+
+/** The environment of a clean CI runner: no credentials of any kind, no instance metadata. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  return { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+let template: Template;
+let seconds = 0;
+
+beforeAll(async () => {
+  const started = Date.now();
+  await promisify(execFile)('npm', ['run', 'package'], { cwd: root, env: offlineEnv(), timeout: 120_000, maxBuffer: 16 << 20 });
+  seconds = (Date.now() - started) / 1000;
+  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}, 150_000);
+
+const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const props = (id: string) => template.Resources[id]?.Properties as Record<string, any>;
+
+describe('npm run package', () => {
+  it('runs offline and writes one zip per function, holding its ESM bundle and source map', () => {
+    console.log(`npm run package took ${seconds.toFixed(1)} s`);
+    for (const name of FUNCTIONS) {
+      const zip = join(out, `${name}.zip`);
+      expect(existsSync(zip)).toBe(true);
+      // Zip entry names are stored uncompressed in the central directory.
+      const bytes = readFileSync(zip).toString('latin1');
+      expect(bytes).toContain(`functions/phases/${name}.mjs`);
+      expect(bytes).toContain(`functions/phases/${name}.mjs.map`);
+    }
+  });
+
+  it('passes every template check', () => {
+    expect(checkTemplate(template)).toEqual([]);
+  });
+});
+
+describe('the state machine', () => {
+  it('is valid ASL once DefinitionSubstitutions are applied, and every Task names a function of the template', () => {
+    const machines = stateMachines(template);
+    expect(machines).toHaveLength(1);
+    expect(stateMachineProblems(template, machines[0]![0])).toEqual([]);
+  });
+
+  it('is reported when a Task names a function the template lacks', () => {
+    const doctored = structuredClone(template);
+    const [id, machine] = stateMachines(doctored)[0]!;
+    (machine.DefinitionSubstitutions as Record<string, unknown>).CleanupFunctionArn = { 'Fn::GetAtt': ['GoneLambdaFunction', 'Arn'] };
+    expect(stateMachineProblems(doctored, id).join('\n')).toMatch(/GoneLambdaFunction, which is not a function/);
+  });
+
+  it('stops each function before its Task times out, so the function error reaches the Catch', () => {
+    const [, machine] = stateMachines(template)[0]!;
+    const subs = machine.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    for (const [name, task] of allStates(machine.Definition).filter(([, s]) => s.Type === 'Task')) {
+      const fnId = subs[String(task.Resource).slice(2, -1)]!['Fn::GetAtt'][0];
+      expect([name, props(fnId).Timeout < Number(task.TimeoutSeconds)]).toEqual([name, true]);
+    }
+  });
+});
+
+describe('the functions', () => {
+  it('run nodejs22.x on arm64, each with a role of its own', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)}LambdaFunction`).sort());
+    const roles = functions.map(([, f]) => (f.Properties as Record<string, any>).Role['Fn::GetAtt'][0] as string);
+    expect(new Set(roles).size).toBe(functions.length);
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const [id, f] of functions) {
+      expect([id, f.Properties?.Runtime, f.Properties?.Architectures]).toEqual([id, 'nodejs22.x', ['arm64']]);
+    }
+  });
+
+  it('read only kupgrade/ secrets', () => {
+    const grants = JSON.stringify(template).match(/secretsmanager:[A-Za-z]+/g) ?? [];
+    expect([...new Set(grants)]).toEqual(['secretsmanager:GetSecretValue']);
+    for (const [, role] of resourcesOfType('AWS::IAM::Role')) {
+      for (const policy of (role.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: Array<Record<string, any>> } }>) {
+        for (const s of policy.PolicyDocument.Statement.filter((s) => String(s.Action).startsWith('secretsmanager:'))) {
+          expect(s.Resource['Fn::Sub']).toMatch(/:secret:kupgrade\/\*$/);
+        }
+      }
+    }
+  });
+});
+
+describe('the table', () => {
+  it('has TTL on expiresAt and a NEW_AND_OLD_IMAGES stream', () => {
+    expect(tableProblems(template)).toEqual([]);
+  });
+
+  it('matches src/store/tableSchema.ts, on demand, with point-in-time recovery', () => {
+    const tables = resourcesOfType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const table = props(tables[0]![0]);
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.AttributeDefinitions).toEqual(TABLE_SCHEMA.AttributeDefinitions);
+    expect(table.KeySchema).toEqual(TABLE_SCHEMA.KeySchema);
+    expect(table.GlobalSecondaryIndexes).toEqual(TABLE_SCHEMA.GlobalSecondaryIndexes);
+  });
+});
+
+describe('IAM', () => {
+  it('grants no wildcard action and no Resource "*"', () => {
+    expect(iamViolations(template)).toEqual([]);
+  });
+
+  it('catches an injected wildcard action and an injected Resource "*"', () => {
+    const doctored = structuredClone(template);
+    const statements = (doctored.Resources.BeginRole!.Properties as Record<string, any>).Policies[0].PolicyDocument.Statement;
+    statements.push({ Effect: 'Allow', Action: '*', Resource: { 'Fn::GetAtt': ['UpgradesTable', 'Arn'] } });
+    statements.push({ Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: '*' });
+    const found = iamViolations(doctored);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/BeginRole.*wildcard action "\*"/);
+    expect(found[1]).toMatch(/BeginRole.*Resource "\*"/);
+  });
+});
