@@ -10,12 +10,21 @@ export interface UpgradeEvent {
 }
 
 export async function appendEvent(db: Db, upgradeId: string, event: UpgradeEvent, expiresAt?: number): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.table,
-      Item: { ...keys.event(upgradeId, event.at, randomBytes(4).toString('hex')), ...event, ...(expiresAt ? { expiresAt } : {}) },
-    }),
-  );
+  await appendEvents(db, upgradeId, [event], expiresAt);
+}
+
+/** Events of one call that share a timestamp keep the order they were given in (the key's sequence part). */
+export async function appendEvents(db: Db, upgradeId: string, events: readonly UpgradeEvent[], expiresAt?: number): Promise<void> {
+  const writer = randomBytes(3).toString('hex');
+  for (const [i, event] of events.entries()) {
+    const seq = `${String(i).padStart(5, '0')}-${writer}`;
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...keys.event(upgradeId, event.at, seq), ...event, ...(expiresAt ? { expiresAt } : {}) },
+      }),
+    );
+  }
 }
 
 export async function listEvents(db: Db, upgradeId: string): Promise<UpgradeEvent[]> {

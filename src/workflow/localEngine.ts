@@ -59,7 +59,7 @@ export class LocalWorkflow implements WorkflowPort {
   constructor(private readonly options: LocalWorkflowOptions) {
     this.definition = options.definition ?? loadDefinition();
     this.taskHandlers = taskHandlersByState(this.definition, options.handlers);
-    this.machine = new StateMachine(this.definition, { validationOptions: { checkArn: false } });
+    this.machine = new StateMachine(this.definition);
   }
 
   async startExecution(args: { name: string; input: Record<string, unknown> }): Promise<{ executionArn: string }> {

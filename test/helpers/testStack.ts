@@ -1,0 +1,76 @@
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../local/kube-sim/index.js';
+import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
+import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
+import { readKubeconfig } from '../../src/cluster/kubeconfigSource.js';
+import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
+import { loadConfig } from '../../src/config.js';
+import type { Upgrade } from '../../src/domain/upgrade.js';
+import type { PhaseContext } from '../../src/phases/context.js';
+import { setPhaseContext } from '../../src/phases/runtime.js';
+import { putCluster } from '../../src/store/clusters.js';
+import { createDb, type Db } from '../../src/store/db.js';
+import { ensureTable } from '../../src/store/tableSchema.js';
+import { requireUpgrade } from '../../src/store/upgrades.js';
+import type { ControlDeps } from '../../src/upgrades/control.js';
+import { LocalWorkflow } from '../../src/workflow/localEngine.js';
+
+export interface TestStack {
+  db: Db;
+  sim: KubeSim;
+  driver: ClusterDriver;
+  workflow: LocalWorkflow;
+  controls: ControlDeps;
+  ctx: PhaseContext;
+  clusterId: string;
+  upgrade(id: string): Promise<Upgrade>;
+  /** Polls until `check` holds on the upgrade (deadline, not a timing assumption). */
+  waitForUpgrade(id: string, check: (u: Upgrade) => boolean, timeoutMs?: number): Promise<Upgrade>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real pieces in one process: dynalite (in memory), the simulated
+ * cluster over HTTPS, the real Kubernetes driver and the real ASL file run
+ * by aws-local-stepfunctions with the Lambda handlers.
+ */
+export async function startTestStack(options: { sim?: KubeSimOptions; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((res) => dyn.listen(0, '127.0.0.1', () => res()));
+  const endpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
+  const env = { TABLE_NAME: 'kupgrade-test', DYNAMODB_ENDPOINT: endpoint, POLL_SECONDS: '1', DRAIN_TIMEOUT_SECONDS: '1800', ...options.env };
+  const config = loadConfig({ ...process.env, ...env });
+  const db = createDb({ table: config.tableName, endpoint });
+  await ensureTable(db);
+
+  const sim = await startKubeSim({ masters: 3, workers: 20, version: '1.30.4', upgradeMs: 30, rescheduleMs: 20, ...options.sim });
+  const driver = createKubernetesDriver(sim.kubeconfig);
+  const clusterId = 'c1';
+  const now = () => new Date().toISOString();
+  await putCluster(db, { id: clusterId, name: 'sim', version: sim.serverVersion.replace(/^v/, ''), kubeconfigRef: `file:${sim.kubeconfigPath}`, createdAt: now(), updatedAt: now() });
+
+  const ctx: PhaseContext = { config, db, now, driverFor: async (c) => createKubernetesDriver(await readKubeconfig(c.kubeconfigRef)) };
+  setPhaseContext(ctx);
+  const workflow = new LocalWorkflow({ handlers: PHASE_HANDLERS, waitMs: 10, retryMs: 10 });
+  const upgrade = (id: string) => requireUpgrade(db, clusterId, id);
+  return {
+    db, sim, driver, workflow, ctx, clusterId, upgrade,
+    controls: { db, workflow, now },
+    async waitForUpgrade(id, check, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const u = await upgrade(id);
+        if (check(u)) return u;
+        if (Date.now() > deadline) throw new Error(`upgrade ${id} did not reach the expected state; last: ${JSON.stringify({ status: u.status, phase: u.phase, error: u.error })}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      await workflow.stopAll();
+      setPhaseContext(undefined);
+      await sim.close();
+      await new Promise<void>((res) => dyn.close(() => res()));
+    },
+  };
+}
