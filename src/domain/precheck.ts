@@ -1,5 +1,5 @@
 import type { CheckReport, CheckResult } from './upgrade.js';
-import { checkKubeletSkew, checkUpgradePath } from './versions.js';
+import { checkClusterTarget, checkKubeletSkew, oldestVersion } from './versions.js';
 
 /** What the checks look at: plain data the phase read from the cluster. */
 export interface CheckContext {
@@ -19,7 +19,10 @@ const apiServer: Check = (c) =>
 
 const targetVersion: Check = (c) => {
   if (!c.serverVersion) return { name: 'target-version', status: 'fail', message: 'the cluster version is unknown', remedy: 'make the API server reachable, then run the check again' };
-  const v = checkUpgradePath(c.serverVersion, c.targetVersion);
+  const v = checkClusterTarget({ serverVersion: c.serverVersion, oldestKubelet: oldestVersion(c.nodes.map((n) => n.kubeletVersion)), target: c.targetVersion });
+  if (v.ok && v.kind === 'complete') {
+    return { name: 'target-version', status: 'pass', message: `the control plane runs ${c.targetVersion}; the nodes still behind it will be upgraded`, remedy: '' };
+  }
   return v.ok
     ? { name: 'target-version', status: 'pass', message: `${c.serverVersion} → ${c.targetVersion} is a ${v.kind} upgrade`, remedy: '' }
     : { name: 'target-version', status: 'fail', message: v.message, remedy: 'choose a newer patch of the current minor or the next minor version' };

@@ -41,6 +41,21 @@ export function checkUpgradePath(from: string, to: string): UpgradePathVerdict {
 }
 
 /**
+ * The policy applied to a cluster: the control plane's version decides, but a
+ * cluster whose control plane already runs the target while some kubelets lag
+ * (a cancelled or interrupted upgrade) may be upgraded to that same target to
+ * finish the job.
+ */
+export function checkClusterTarget(args: { serverVersion: string; oldestKubelet?: string; target: string }): UpgradePathVerdict | { ok: true; kind: 'complete' } {
+  const verdict = checkUpgradePath(args.serverVersion, args.target);
+  if (verdict.ok || verdict.reason !== 'SameVersion' || !args.oldestKubelet) return verdict;
+  const oldest = parseVersion(args.oldestKubelet);
+  const target = parseVersion(args.target);
+  if (oldest && target && semver.lt(oldest, target)) return { ok: true, kind: 'complete' };
+  return verdict;
+}
+
+/**
  * How many minors a kubelet may lag the API server: 3 from 1.28 on (KEP-3935),
  * 2 before it (2 from 1.25, when the policy was written as n-2).
  */
@@ -70,4 +85,10 @@ export function sameVersion(a: string, b: string): boolean {
   const x = parseVersion(a);
   const y = parseVersion(b);
   return !!x && !!y && semver.eq(x, y);
+}
+
+/** The oldest of a list of versions (unparseable ones ignored). */
+export function oldestVersion(versions: readonly string[]): string | undefined {
+  const parsed = versions.map(parseVersion).filter((v): v is semver.SemVer => v !== null);
+  return parsed.sort(semver.compare)[0]?.version;
 }

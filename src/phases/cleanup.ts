@@ -1,5 +1,6 @@
 import { finishUpgrade, pauseUpgrade } from '../domain/upgradeLifecycle.js';
 import type { Upgrade } from '../domain/upgrade.js';
+import { oldestVersion, sameVersion } from '../domain/versions.js';
 import { requireCluster, setClusterVersion, unlockCluster } from '../store/clusters.js';
 import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
 import type { PhaseContext, StepState } from './context.js';
@@ -26,12 +27,13 @@ export async function runCleanup(ctx: PhaseContext, input: { clusterId: string; 
   const driver = await ctx.driverFor(cluster);
   const removed = await driver.deleteUpgradeJobs(u.id);
   const outcome = u.cancelRequested ? 'cancelled' : 'succeeded';
-  let serverVersion: string | undefined;
-  if (outcome === 'succeeded') serverVersion = await driver.serverVersion();
+  // Remember where the cluster stands, also after a cancel, so the next start judges the right versions.
+  const serverVersion = await driver.serverVersion();
+  const oldestKubelet = oldestVersion((await driver.listNodes()).map((n) => n.kubeletVersion));
   const ended = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur): Upgrade | null =>
     cur.phase === 'done' ? null : finishUpgrade(cur, outcome, now),
   );
-  if (serverVersion) await setClusterVersion(ctx.db, u.clusterId, serverVersion, now);
+  await setClusterVersion(ctx.db, u.clusterId, { version: serverVersion, oldestKubelet: oldestKubelet && !sameVersion(oldestKubelet, serverVersion) ? oldestKubelet : undefined }, now);
   await unlockCluster(ctx.db, u.clusterId, u.id, now);
   await recordEvents(ctx.db, u.id, [
     { at: now, type: 'HelpersRemoved', message: `removed ${removed} upgrade job(s) from namespace kube-upgrade` },

@@ -6,7 +6,10 @@ import { isConditionFailure, keys, type Db } from './db.js';
 export interface Cluster {
   id: string;
   name: string;
+  /** the control plane's version */
   version: string;
+  /** the oldest kubelet last seen: behind `version` after a cancelled upgrade */
+  oldestKubelet?: string;
   /** where the kubeconfig lives: `file:<path>` locally, a Secrets Manager ARN when deployed; never the secret */
   kubeconfigRef: string;
   recipe?: UpgradeRecipe;
@@ -109,14 +112,14 @@ export async function unlockCluster(db: Db, clusterId: string, upgradeId: string
   }
 }
 
-export async function setClusterVersion(db: Db, clusterId: string, version: string, now: string): Promise<void> {
+export async function setClusterVersion(db: Db, clusterId: string, versions: { version: string; oldestKubelet?: string }, now: string): Promise<void> {
   await db.doc.send(
     new UpdateCommand({
       TableName: db.table,
       Key: keys.cluster(clusterId),
-      UpdateExpression: 'SET version = :v, updatedAt = :now',
+      UpdateExpression: versions.oldestKubelet ? 'SET version = :v, oldestKubelet = :k, updatedAt = :now' : 'SET version = :v, updatedAt = :now REMOVE oldestKubelet',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':v': version, ':now': now },
+      ExpressionAttributeValues: { ':v': versions.version, ':now': now, ...(versions.oldestKubelet ? { ':k': versions.oldestKubelet } : {}) },
     }),
   );
 }

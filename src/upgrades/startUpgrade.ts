@@ -1,7 +1,7 @@
 import { ConflictError, InvalidRequestError } from '../domain/errors.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import { isTerminal } from '../domain/upgradeStatus.js';
-import { checkUpgradePath, normalizeVersion } from '../domain/versions.js';
+import { checkClusterTarget, normalizeVersion } from '../domain/versions.js';
 import { getCluster, lockCluster, requireCluster, unlockCluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
 import { appendEvent } from '../store/events.js';
@@ -24,7 +24,7 @@ export async function startUpgrade(
   const existing = await getUpgrade(db, args.clusterId, args.upgradeId);
   if (existing) return existing;
   const cluster = await requireCluster(db, args.clusterId);
-  const verdict = checkUpgradePath(cluster.version, args.targetVersion);
+  const verdict = checkClusterTarget({ serverVersion: cluster.version, oldestKubelet: cluster.oldestKubelet, target: args.targetVersion });
   if (!verdict.ok) {
     throw new InvalidRequestError(verdict.message, `choose a newer patch of ${cluster.version} or the next minor version`);
   }

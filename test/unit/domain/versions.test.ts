@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkKubeletSkew, checkUpgradePath, normalizeVersion, parseVersion } from '../../../src/domain/versions.js';
+import { checkClusterTarget, checkKubeletSkew, checkUpgradePath, normalizeVersion, oldestVersion, parseVersion } from '../../../src/domain/versions.js';
 
 describe('versions', () => {
   describe('checkUpgradePath', () => {
@@ -47,5 +47,23 @@ describe('versions', () => {
     expect(normalizeVersion('v1.31.2')).toBe('1.31.2');
     expect(parseVersion('1.31.2.4')).toBeNull();
     expect(() => normalizeVersion('x')).toThrow(/not a Kubernetes version/);
+  });
+
+  describe('checkClusterTarget', () => {
+    it('lets a cluster whose kubelets lag its control plane finish an interrupted upgrade to the same version', () => {
+      expect(checkClusterTarget({ serverVersion: '1.31.2', oldestKubelet: '1.30.4', target: '1.31.2' })).toEqual({ ok: true, kind: 'complete' });
+    });
+    it('still refuses the same version when every kubelet is there', () => {
+      expect(checkClusterTarget({ serverVersion: '1.31.2', oldestKubelet: '1.31.2', target: '1.31.2' })).toMatchObject({ ok: false, reason: 'SameVersion' });
+      expect(checkClusterTarget({ serverVersion: '1.31.2', target: '1.31.2' })).toMatchObject({ ok: false, reason: 'SameVersion' });
+    });
+    it('applies the normal policy otherwise', () => {
+      expect(checkClusterTarget({ serverVersion: '1.30.4', oldestKubelet: '1.29.0', target: '1.32.0' })).toMatchObject({ ok: false, reason: 'SkipsMinor' });
+    });
+  });
+
+  it('oldestVersion picks the oldest parseable version', () => {
+    expect(oldestVersion(['1.31.2', 'v1.30.10', 'junk', '1.30.9'])).toBe('1.30.9');
+    expect(oldestVersion([])).toBeUndefined();
   });
 });
