@@ -1,4 +1,6 @@
 import { ApiError, badRequest } from './status.js';
+import type { Schema } from './schema.js';
+import { strategicMerge } from './strategic.js';
 
 type Json = unknown;
 
@@ -23,15 +25,14 @@ export const PATCH_TYPES = {
 } as const;
 
 /**
- * Applies a PATCH body by its content type. A strategic merge patch is applied
- * as a merge patch: for the maps kupgrade and `kubectl cordon` patch the two
- * agree; list merge keys ($patch directives) are not simulated yet.
+ * Applies a PATCH body by its content type; a strategic merge patch follows
+ * the kind's schema (list merge keys), so `schema` should be the kind's.
  */
-export function applyPatch(contentType: string, current: Json, patch: Json): Json {
+export function applyPatch(contentType: string, current: Json, patch: Json, schema?: Schema): Json {
   const type = contentType.split(';')[0]!.trim();
   if (type === PATCH_TYPES.merge || type === PATCH_TYPES.strategic) {
     if (!isObject(patch)) throw badRequest('the patch must be a JSON object');
-    return mergePatch(current, patch);
+    return type === PATCH_TYPES.strategic ? strategicMerge(current, patch, schema) : mergePatch(current, patch);
   }
   throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`);
 }

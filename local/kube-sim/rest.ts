@@ -5,6 +5,8 @@ import { apiVersionOf, type ResourceDef, type ResourceName } from './registry.js
 import { listPredicate } from './selectors.js';
 import { ApiError, badRequest, notFound, successStatus } from './status.js';
 import type { KubeObject, ObjectStore } from './store.js';
+import { KIND_SCHEMAS } from './schema.js';
+import { checkFields, parseFieldValidation } from './validate.js';
 
 /** One API request, already routed to a resource. */
 export interface ResourceRequest {
@@ -21,9 +23,18 @@ export interface ResourceRequest {
 export interface Reply {
   code: number;
   body: unknown;
+  /** sent as `Warning: 299 - "…"` headers (unknown fields under fieldValidation=Warn) */
+  warnings?: string[];
 }
 
 const ok = (body: unknown, code = 200): Reply => ({ code, body });
+
+/** fieldValidation on a write: Strict throws naming the unknown fields; Warn returns them as warnings. */
+function validated(req: ResourceRequest, written: unknown, reply: () => Reply): Reply {
+  const warnings = checkFields(req.def, written, parseFieldValidation(req.query.get('fieldValidation')));
+  const r = reply();
+  return warnings.length ? { ...r, warnings } : r;
+}
 
 function methodNotAllowed(req: ResourceRequest): ApiError {
   return new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
@@ -63,7 +74,7 @@ function create(store: ObjectStore, req: ResourceRequest): Reply {
   // Clients do not set a pod's status; the server starts every pod Pending (and a namespace Active).
   if (req.def.resource === 'pods') obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
   if (req.def.resource === 'namespaces') obj.status = { phase: 'Active' };
-  return ok(store.create(req.def.resource as ResourceName, obj, req.namespace), 201);
+  return validated(req, req.body, () => ok(store.create(req.def.resource as ResourceName, obj, req.namespace), 201));
 }
 
 function remove(store: ObjectStore, req: ResourceRequest, name: string): Reply {
@@ -88,10 +99,11 @@ function deleteCollection(store: ObjectStore, req: ResourceRequest): Reply {
 function patch(store: ObjectStore, req: ResourceRequest, name: string): Reply {
   const resource = req.def.resource as ResourceName;
   const current = store.mustGet(resource, req.namespace, name);
-  const patched = applyPatch(req.contentType, current, req.body) as KubeObject;
+  const patched = applyPatch(req.contentType, current, req.body, KIND_SCHEMAS[req.def.kind]) as KubeObject;
   // A resourceVersion in the patch is a precondition (optimistic concurrency).
   const precondition = (req.body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
-  return ok(store.update(resource, splitWrite(current, patched, req.subresource), precondition));
+  // The patched object is what gets validated: directives are gone by then, as on a real server.
+  return validated(req, patched, () => ok(store.update(resource, splitWrite(current, patched, req.subresource), precondition)));
 }
 
 function replace(store: ObjectStore, req: ResourceRequest, name: string): Reply {
@@ -101,7 +113,7 @@ function replace(store: ObjectStore, req: ResourceRequest, name: string): Reply 
   if (next.metadata.name && next.metadata.name !== name) throw badRequest('the name of the object does not match the name on the URL');
   next.metadata.name = name;
   next.metadata.namespace = current.metadata.namespace;
-  return ok(store.update(resource, splitWrite(current, next, req.subresource), next.metadata.resourceVersion ?? undefined));
+  return validated(req, req.body, () => ok(store.update(resource, splitWrite(current, next, req.subresource), next.metadata.resourceVersion ?? undefined)));
 }
 
 /** The generic verbs over the object store, plus the eviction subresource. */

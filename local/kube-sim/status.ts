@@ -9,7 +9,8 @@ export type StatusReason =
   | 'Unauthorized'
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
-  | 'InternalError';
+  | 'InternalError'
+  | 'Expired';
 
 export interface StatusCause {
   reason?: string;

@@ -1,0 +1,99 @@
+import '../src/workflow/polyfills.js';
+import dynalite from 'dynalite';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createKubernetesDriver } from '../src/cluster/k8sDriver.js';
+import { readKubeconfig } from '../src/cluster/kubeconfigSource.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { isActive } from '../src/domain/upgradeStatus.js';
+import type { PhaseContext } from '../src/phases/context.js';
+import { setPhaseContext } from '../src/phases/runtime.js';
+import { getCluster, listClusters, putCluster } from '../src/store/clusters.js';
+import { createDb, type Db } from '../src/store/db.js';
+import { ensureTable } from '../src/store/tableSchema.js';
+import { listUpgrades } from '../src/store/upgrades.js';
+import { LocalWorkflow } from '../src/workflow/localEngine.js';
+import { startKubeSim, type KubeSim } from './kube-sim/index.js';
+import { PHASE_HANDLERS } from './phaseHandlers.js';
+
+// The pinned SDK runs on Node 20; its notice about future releases is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** wait between polls, in ms (the deployed machine waits POLL_SECONDS) */
+  pollMs: number;
+  demo?: { masters: number; workers: number; version: string; upgradeMs: number };
+}
+
+export interface LocalStack {
+  db: Db;
+  config: Config;
+  workflow: LocalWorkflow;
+  demo?: KubeSim;
+  dynamodbEndpoint: string;
+  /** executions started again for upgrades that were running when the stack last stopped */
+  resumed: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs in one process: dynalite with its data on disk,
+ * the real state machine file under aws-local-stepfunctions calling the
+ * Lambda handlers, and a simulated demo cluster.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+  const dyn = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((res, rej) => {
+    dyn.once('error', rej);
+    dyn.listen(0, '127.0.0.1', () => res());
+  });
+  const dynamodbEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
+  const config = loadConfig({ ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: process.env.TABLE_NAME ?? 'kupgrade' });
+  const db = createDb({ table: config.tableName, endpoint: dynamodbEndpoint });
+  await ensureTable(db);
+
+  const ctx: PhaseContext = { config, db, now: () => new Date().toISOString(), driverFor: async (c) => createKubernetesDriver(await readKubeconfig(c.kubeconfigRef)) };
+  setPhaseContext(ctx);
+  const workflow = new LocalWorkflow({ handlers: PHASE_HANDLERS, waitMs: options.pollMs });
+
+  let demo: KubeSim | undefined;
+  if (options.demo) {
+    demo = await startKubeSim({ ...options.demo, kubeconfigPath: join(dataDir, 'demo', 'kubeconfig') });
+    await registerDemo(db, demo);
+  }
+  const resumed = await carryOnRunningUpgrades(db, workflow);
+
+  return {
+    db, config, workflow, demo, dynamodbEndpoint, resumed,
+    async stop() {
+      await workflow.stopAll();
+      await demo?.close();
+      setPhaseContext(undefined);
+      await new Promise<void>((res) => dyn.close(() => res()));
+    },
+  };
+}
+
+async function registerDemo(db: Db, sim: KubeSim): Promise<void> {
+  if (await getCluster(db, 'demo')) return;
+  const now = new Date().toISOString();
+  await putCluster(db, { id: 'demo', name: 'demo', version: sim.serverVersion.replace(/^v/, ''), kubeconfigRef: `file:${sim.kubeconfigPath}`, createdAt: now, updatedAt: now });
+}
+
+/** An upgrade that was running or pausing when the stack stopped continues in a new local execution. */
+async function carryOnRunningUpgrades(db: Db, workflow: LocalWorkflow): Promise<string[]> {
+  const started: string[] = [];
+  for (const cluster of await listClusters(db)) {
+    for (const u of await listUpgrades(db, cluster.id)) {
+      if (!isActive(u.status) || (u.status === 'paused' && !u.cancelRequested)) continue;
+      const name = `${u.id}-restart-${Date.now()}`;
+      await workflow.startExecution({ name, input: { clusterId: u.clusterId, upgradeId: u.id } });
+      started.push(u.id);
+    }
+  }
+  return started;
+}
