@@ -10,6 +10,8 @@ import { startKubelet } from './controllers/kubelet.js';
 import { startScheduler } from './controllers/scheduler.js';
 import { simRequest, type SimResponse } from './client.js';
 import { discoveryRoute } from './discovery.js';
+import { openApiRoute } from './openapi.js';
+import { WatchHub } from './watch.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { nodeNameOf, phaseOf } from './pods.js';
 import type { ResourceName } from './registry.js';
@@ -81,6 +83,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const version = (options.version ?? '1.30.4').replace(/^v/, '');
   const token = options.token ?? randomBytes(24).toString('hex');
   const store = new ObjectStore();
+  // subscribed before seeding, so a watch from any resourceVersion can be replayed
+  const hub = new WatchHub(store);
   const rt = new SimRuntime(store, { upgradeMs: options.upgradeMs ?? 2000, rescheduleMs: options.rescheduleMs ?? 1000 }, version);
   for (const start of [startScheduler, startKubelet, startReplicaSetController, startDaemonSetController, startJobController, startDisruptionController]) start(rt);
 
@@ -93,7 +97,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 
   const tls = await generateSimTls();
   const requests: RequestRecord[] = [];
-  const server = createSimServer({ rt, tls, token, requests, extraRoutes: [discoveryRoute] });
+  const server = createSimServer({ rt, tls, token, requests, extraRoutes: [discoveryRoute, openApiRoute], hub });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(options.port ?? 0, '127.0.0.1', () => res());
@@ -122,8 +126,11 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       closed ??= new Promise<void>((res) => {
         rt.close();
         server.close(() => res());
-        // clients keep TLS connections alive; without this close() waits for them
-        server.closeAllConnections();
+        // watch streams end with their last chunk rather than a cut connection,
+        hub.close();
+        // and idle keep-alive connections go at once; whatever is still busy is cut shortly after
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 100).unref();
       });
       return closed;
     },

@@ -5,8 +5,12 @@ import { parse as parseYaml } from 'yaml';
 import { findResource, groupVersions } from './registry.js';
 import { handleResource, type Reply } from './rest.js';
 import { versionInfo, type SimRuntime } from './runtime.js';
+import { listPredicate } from './selectors.js';
 import { ApiError, badRequest, failureStatus } from './status.js';
+import { parseIncludeObject, toTable, wantsTable } from './table.js';
+import type { KubeObject } from './store.js';
 import type { SimTls } from './tls.js';
+import type { WatchHub } from './watch.js';
 
 export interface RequestRecord {
   method: string;
@@ -43,7 +47,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
  * /api/v1/... and /apis/{group}/{version}/...: finds the resource row and the
  * namespace, name and subresource in the rest of the path.
  */
-async function routeResource(rt: SimRuntime, req: IncomingMessage, url: URL, record: RequestRecord): Promise<Reply | undefined> {
+async function routeResource(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL, record: RequestRecord): Promise<Reply | 'streamed' | undefined> {
+  const { rt } = deps;
   const segs = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
   let group: string;
   let version: string;
@@ -60,18 +65,41 @@ async function routeResource(rt: SimRuntime, req: IncomingMessage, url: URL, rec
   }
   const def = findResource(group, version, rest[0]!);
   if (!def || rest.length > 3) return undefined;
+  const q = url.searchParams;
+  const table = req.method === 'GET' && rest.length <= 2 && wantsTable(req.headers.accept);
+  const include = parseIncludeObject(q.get('includeObject'));
+  if (req.method === 'GET' && rest.length <= 2 && (q.get('watch') === 'true' || q.get('watch') === '1') && deps.hub) {
+    // watching one named object is a watch with a metadata.name field selector
+    const fields = [q.get('fieldSelector'), rest[1] ? `metadata.name=${rest[1]}` : ''].filter(Boolean).join(',');
+    deps.hub.serve(res, {
+      def,
+      namespace,
+      predicate: listPredicate(q.get('labelSelector') ?? undefined, fields || undefined),
+      resourceVersion: q.get('resourceVersion') ?? '',
+      sendInitialEvents: q.get('sendInitialEvents') === 'true',
+      allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+      timeoutSeconds: q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
+      table: table ? { include } : undefined,
+    });
+    return 'streamed';
+  }
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
   if (body !== undefined) record.body = body;
-  return handleResource(rt.store, {
+  const reply = handleResource(rt.store, {
     method: req.method ?? 'GET',
     def,
     namespace,
     name: rest[1],
     subresource: rest[2],
-    query: url.searchParams,
+    query: q,
     contentType: req.headers['content-type'] ?? 'application/json',
     body,
   });
+  if (!table || reply.code !== 200) return reply;
+  // kubectl get asks for server-side printing: the same objects as a Table
+  const b = reply.body as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
+  const objects = b.items ?? [reply.body as KubeObject];
+  return { ...reply, body: toTable(def, objects, { include, resourceVersion: b.items ? b.metadata?.resourceVersion : undefined }) };
 }
 
 export type ExtraRoute = (url: URL, req: IncomingMessage) => Reply | undefined;
@@ -83,6 +111,8 @@ export interface ServerDeps {
   requests: RequestRecord[];
   /** more read-only routes (discovery), tried before the resource routes */
   extraRoutes?: ExtraRoute[];
+  /** serves ?watch=true; without it watch requests are answered as lists */
+  hub?: WatchHub;
 }
 
 export function createSimServer(deps: ServerDeps): Server {
@@ -92,6 +122,7 @@ export function createSimServer(deps: ServerDeps): Server {
     res.writeHead(reply.code, {
       'Content-Type': typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
       'Content-Length': Buffer.byteLength(text),
+      ...(reply.warnings?.length ? { Warning: reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`) } : {}),
     });
     res.end(text);
   };
@@ -110,7 +141,8 @@ export function createSimServer(deps: ServerDeps): Server {
           const r = route(url, req);
           if (r) return send(res, r);
         }
-        const reply = await routeResource(rt, req, url, record);
+        const reply = await routeResource(deps, req, res, url, record);
+        if (reply === 'streamed') return;
         if (reply) return send(res, reply);
         send(res, { code: 404, body: failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}) });
       } catch (e) {
