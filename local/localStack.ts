@@ -52,7 +52,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dyn.listen(0, '127.0.0.1', () => res());
   });
   const dynamodbEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
-  const config = loadConfig({ ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: process.env.TABLE_NAME ?? 'kupgrade' });
+  // Locally a batch is validated with no soak between the two looks unless asked for.
+  const config = loadConfig({ SOAK_SECONDS: '0', ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: process.env.TABLE_NAME ?? 'kupgrade' });
   const db = createDb({ table: config.tableName, endpoint: dynamodbEndpoint });
   await ensureTable(db);
 
