@@ -25,13 +25,27 @@ function hostIp(rt: SimRuntime, nodeName: string): string {
   return addr?.address ?? '10.0.0.1';
 }
 
+/** Pods get addresses from their node's podCIDR (host-network pods share the node's), so `kubectl get pods -o wide` looks real. */
+const nextHost = new WeakMap<SimRuntime, Map<string, number>>();
+function podIp(rt: SimRuntime, pod: KubeObject, nodeName: string, hostAddress: string): string {
+  if ((pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork) return hostAddress;
+  const cidr = (rt.store.get('nodes', undefined, nodeName)?.spec as { podCIDR?: string } | undefined)?.podCIDR;
+  const base = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(cidr ?? '')?.[1];
+  if (!base) return `10.244.${hostAddress.split('.').slice(2).join('.')}`;
+  const counters = nextHost.get(rt) ?? new Map<string, number>();
+  nextHost.set(rt, counters);
+  const n = counters.get(nodeName) ?? 0;
+  counters.set(nodeName, (n + 1) % 253);
+  return `${base}.${n + 2}`;
+}
+
 function runningStatus(rt: SimRuntime, pod: KubeObject, nodeName: string): Record<string, unknown> {
   const t = now();
   const ip = hostIp(rt, nodeName);
   return {
     phase: 'Running',
     hostIP: ip,
-    podIP: `10.244.${ip.split('.').slice(2).join('.')}`,
+    podIP: podIp(rt, pod, nodeName, ip),
     startTime: t,
     conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: t })),
     containerStatuses: containersOf(pod).map((c) => ({
