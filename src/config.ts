@@ -9,6 +9,8 @@ const ConfigSchema = z.object({
   POLL_SECONDS: seconds(30),
   DRAIN_TIMEOUT_SECONDS: seconds(1800),
   UPGRADE_EXPIRY_SECONDS: seconds(1_296_000),
+  SOAK_SECONDS: seconds(60),
+  VALIDATION_TIMEOUT_SECONDS: seconds(600),
 });
 
 export type Config = {
@@ -17,6 +19,10 @@ export type Config = {
   pollSeconds: number;
   drainTimeoutSeconds: number;
   expirySeconds: number;
+  /** time between the two healthy looks that validate a batch */
+  soakSeconds: number;
+  /** how long validation may keep failing before the upgrade pauses */
+  validationTimeoutSeconds: number;
 };
 
 /** Parsed once per cold start; a bad value stops the function with the variable named. */
@@ -33,5 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollSeconds: c.POLL_SECONDS,
     drainTimeoutSeconds: c.DRAIN_TIMEOUT_SECONDS,
     expirySeconds: c.UPGRADE_EXPIRY_SECONDS,
+    soakSeconds: c.SOAK_SECONDS,
+    validationTimeoutSeconds: c.VALIDATION_TIMEOUT_SECONDS,
   };
 }

@@ -67,6 +67,15 @@ export interface CordonResult {
   cordonedByUs: boolean;
 }
 
+/** A workload with fewer ready pods than it wants (e.g. evicted pods not yet back). */
+export interface WorkloadGap {
+  kind: 'ReplicaSet';
+  /** namespace/name */
+  name: string;
+  ready: number;
+  desired: number;
+}
+
 export interface ClusterDriver {
   /** The API server's version without the leading "v". */
   serverVersion(): Promise<string>;
@@ -85,6 +94,8 @@ export interface ClusterDriver {
   /** Creates the node's upgrade Job in kube-upgrade; an existing one (409) is kept. */
   ensureUpgradeJob(spec: UpgradeJobSpec): Promise<{ name: string; created: boolean }>;
   upgradeJobStatus(upgradeId: string, node: string, attempt?: number): Promise<JobStatus>;
+  /** ReplicaSets whose ready pods are below their desired count. */
+  unavailableWorkloads(): Promise<WorkloadGap[]>;
   /** Deletes kupgrade's Jobs and their pods in kube-upgrade (all upgrades when upgradeId is omitted). */
   deleteUpgradeJobs(upgradeId?: string): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import {
+  AppsV1Api,
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
@@ -11,7 +12,7 @@ import {
   type V1Node,
   type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
-import type { ClusterDriver, CordonResult, DrainBlocker, DrainPass, JobStatus, NodeInfo, UpgradeJobSpec } from './clusterDriver.js';
+import type { ClusterDriver, CordonResult, DrainBlocker, DrainPass, JobStatus, NodeInfo, UpgradeJobSpec, WorkloadGap } from './clusterDriver.js';
 import { blockerFor, budgetRefusal, dispositionOf, podKey } from './drainPass.js';
 import { ClusterApiError } from './errors.js';
 import { isStatus, statusOf, toClusterError } from './k8sErrors.js';
@@ -53,6 +54,7 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
   const server = kc.getCurrentCluster()?.server ?? '(no server in kubeconfig)';
   const core = kc.makeApiClient(CoreV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
   const policy = kc.makeApiClient(PolicyV1Api);
   const version = kc.makeApiClient(VersionApi);
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -196,6 +198,13 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
     return { name, phase: 'running' };
   }
 
+  async function unavailableWorkloads(): Promise<WorkloadGap[]> {
+    const list = await must((o) => apps.listReplicaSetForAllNamespaces({}, o));
+    return list.items
+      .map((rs) => ({ kind: 'ReplicaSet' as const, name: `${rs.metadata?.namespace}/${rs.metadata?.name}`, ready: rs.status?.readyReplicas ?? 0, desired: rs.spec?.replicas ?? 0 }))
+      .filter((w) => w.ready < w.desired);
+  }
+
   async function deleteUpgradeJobs(upgradeId?: string): Promise<number> {
     const labelSelector = upgradeSelector(upgradeId);
     const jobs = await call((o) => batch.listNamespacedJob({ namespace: UPGRADE_NAMESPACE, labelSelector }, o), [404]);
@@ -223,6 +232,7 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
     drain,
     ensureUpgradeJob,
     upgradeJobStatus,
+    unavailableWorkloads,
     deleteUpgradeJobs,
   };
 }

@@ -26,9 +26,13 @@ export function planBatchSizes(remaining: number, workerCount: number, rampIndex
   return sizes;
 }
 
-/** A stable order for candidates: the same upgrade always picks the same nodes, with no clock or randomness. */
-export function candidateOrder(nodes: readonly string[], upgradeId: string, targetVersion: string): string[] {
-  const key = (n: string) => createHash('sha256').update(`${upgradeId}/${targetVersion}/${n}`).digest('hex');
+/**
+ * A stable order for candidates, with no clock or randomness: the same
+ * cluster and target always give the same order, so the plan an upgrade
+ * check shows is the plan the upgrade then follows.
+ */
+export function candidateOrder(nodes: readonly string[], seed: string, targetVersion: string): string[] {
+  const key = (n: string) => createHash('sha256').update(`${seed}/${targetVersion}/${n}`).digest('hex');
   return [...nodes].map((n) => ({ n, k: key(n) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.n);
 }
 
@@ -39,7 +43,8 @@ export interface NextBatchInput {
   retryFirst: readonly string[];
   workerCount: number;
   rampIndex: number;
-  upgradeId: string;
+  /** the cluster id: the order of workers depends on it and the target, nothing else */
+  seed: string;
   targetVersion: string;
 }
 
@@ -47,7 +52,7 @@ export interface NextBatchInput {
 export function selectNextBatch(input: NextBatchInput): string[] {
   const pending = new Set(input.pending);
   const first = input.retryFirst.filter((n) => pending.has(n));
-  const rest = candidateOrder(input.pending.filter((n) => !first.includes(n)), input.upgradeId, input.targetVersion);
+  const rest = candidateOrder(input.pending.filter((n) => !first.includes(n)), input.seed, input.targetVersion);
   return [...first, ...rest].slice(0, batchSize(input.rampIndex, input.workerCount));
 }
 
@@ -55,13 +60,16 @@ export function selectNextBatch(input: NextBatchInput): string[] {
 export function planRemainingBatches(input: NextBatchInput): string[][] {
   const ordered = [
     ...input.retryFirst.filter((n) => input.pending.includes(n)),
-    ...candidateOrder(input.pending.filter((n) => !input.retryFirst.includes(n)), input.upgradeId, input.targetVersion),
+    ...candidateOrder(input.pending.filter((n) => !input.retryFirst.includes(n)), input.seed, input.targetVersion),
   ];
-  const sizes = planBatchSizes(ordered.length, input.workerCount, input.rampIndex);
+  return cutIntoBatches(ordered, input.workerCount, input.rampIndex);
+}
+
+function cutIntoBatches(names: readonly string[], workerCount: number, rampIndex: number): string[][] {
   const batches: string[][] = [];
   let at = 0;
-  for (const size of sizes) {
-    batches.push(ordered.slice(at, at + size));
+  for (const size of planBatchSizes(names.length, workerCount, rampIndex)) {
+    batches.push(names.slice(at, at + size));
     at += size;
   }
   return batches;
@@ -70,4 +78,9 @@ export function planRemainingBatches(input: NextBatchInput): string[][] {
 /** Masters go one at a time in a fixed order; the first of them runs `kubeadm upgrade apply`. */
 export function masterOrder(masters: readonly string[]): string[] {
   return [...masters].sort();
+}
+
+/** After a resume: the same nodes, failed ones first, cut again into batches with the ramp back at 1. */
+export function replanFromStart(batches: readonly (readonly string[])[], retryFirst: readonly string[], workerCount: number): string[][] {
+  return cutIntoBatches([...new Set([...retryFirst, ...batches.flat()])], workerCount, 0);
 }

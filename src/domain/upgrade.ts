@@ -1,4 +1,5 @@
 import type { Phase, UpgradeStatus } from './upgradeStatus.js';
+import type { ValidationState } from './validation.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface CheckResult {
@@ -7,9 +8,17 @@ export interface CheckResult {
   message: string;
   remedy: string;
 }
+/** What will happen, before it happens: the masters' order and which worker goes in which batch. */
+export interface UpgradePlan {
+  masters: string[];
+  /** the worker batches still to run, in order */
+  batches: string[][];
+}
+
 export interface CheckReport {
   status: 'running' | 'passed' | 'failed';
   results: CheckResult[];
+  plan?: UpgradePlan;
 }
 
 export interface UpgradeError {
@@ -44,6 +53,10 @@ export interface Upgrade {
   /** nodes whose upgrade failed: the first ones retried on resume */
   retryFirst: string[];
   precheck?: CheckReport;
+  /** kept current at every boundary; recomputed with the ramp at 1 after a resume */
+  plan?: UpgradePlan;
+  /** set between a settled batch and the next one while the cluster is being validated */
+  validation?: ValidationState;
   error?: UpgradeError;
   executions: number;
   createdAt: string;
@@ -77,6 +90,8 @@ export interface Batch {
   /** 1-based among the worker batches (the API's `index`), or the master's position */
   index: number;
   nodes: NodeProgress[];
+  /** nodes that were not Ready when the batch started: validation does not hold them against it */
+  notReadyBefore: string[];
   status: BatchStatus;
   startedAt: string;
   finishedAt?: string;

@@ -1,3 +1,4 @@
+import { replanFromStart } from './batchPlan.js';
 import { ConflictError } from './errors.js';
 import type { Upgrade, UpgradeError } from './upgrade.js';
 import { allowedAction, assertTransition, type UpgradeStatus, type UserAction } from './upgradeStatus.js';
@@ -40,7 +41,10 @@ export function resumeUpgrade(u: Upgrade, now: string): Upgrade {
   if (!allowedAction('resume', u.status)) refuse('resume', u);
   if (u.cancelRequested) throw new ConflictError(`upgrade ${u.id} is being cancelled`, 'wait for the cancel to finish');
   const { pausedAt: _p, expiresAt: _e, error: _err, ...rest } = u;
-  return { ...rest, status: 'running', pauseRequested: false, rampIndex: 0, executions: u.executions + 1, updatedAt: now };
+  // A validation cut short by the pause starts over: its timeout counts from the resume.
+  const validation = u.validation ? { batch: u.validation.batch, since: now, passes: 0 } : undefined;
+  const plan = u.plan && u.phase !== 'masters' && u.phase !== 'precheck' ? { ...u.plan, batches: replanFromStart(u.plan.batches, u.retryFirst, u.workerCount) } : u.plan;
+  return { ...rest, ...(validation ? { validation } : {}), ...(plan ? { plan } : {}), status: 'running', pauseRequested: false, rampIndex: 0, executions: u.executions + 1, updatedAt: now };
 }
 
 export function requestCancel(u: Upgrade, now: string): Upgrade {

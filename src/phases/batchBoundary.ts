@@ -1,5 +1,5 @@
 import type { ClusterDriver, JobRole, NodeInfo } from '../cluster/clusterDriver.js';
-import { selectNextBatch } from '../domain/batchPlan.js';
+import { planRemainingBatches, selectNextBatch } from '../domain/batchPlan.js';
 import type { Batch, Upgrade } from '../domain/upgrade.js';
 import { pauseUpgrade } from '../domain/upgradeLifecycle.js';
 import { assertPhase, type Phase } from '../domain/upgradeStatus.js';
@@ -8,9 +8,11 @@ import { createOrAdoptBatch } from '../store/batches.js';
 import { updateUpgrade } from '../store/upgrades.js';
 import type { PhaseContext } from './context.js';
 import { recordEvents } from './recordEvents.js';
+import { validateLastBatch } from './validateBatch.js';
 
 export type BoundaryDecision =
   | { kind: 'stopped'; upgrade: Upgrade }
+  | { kind: 'wait'; upgrade: Upgrade }
   | { kind: 'phaseDone'; upgrade: Upgrade }
   | { kind: 'batch'; upgrade: Upgrade; batch: Batch };
 
@@ -18,8 +20,8 @@ const atTarget = (n: NodeInfo, target: string) => sameVersion(n.kubeletVersion, 
 
 /**
  * Between two batches (or two masters): the place where pause and cancel take
- * effect, progress is recounted from the cluster itself, and the next batch
- * is chosen and recorded before any node is touched.
+ * effect, the last batch is validated, progress is recounted from the cluster
+ * itself, and the next batch is chosen and recorded before any node is touched.
  */
 export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master' | 'worker', driver: ClusterDriver): Promise<BoundaryDecision> {
   const now = ctx.now();
@@ -30,25 +32,35 @@ export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master
     return { kind: 'stopped', upgrade: paused };
   }
   const nodes = await driver.listNodes();
+  if (u.validation) {
+    const validated = await validateLastBatch(ctx, u, driver, nodes);
+    if (validated.kind !== 'passed') return validated;
+    u = validated.upgrade;
+  }
   const masters = nodes.filter((n) => n.role === 'master');
   const workers = nodes.filter((n) => n.role === 'worker');
-  const mastersDone = masters.filter((n) => atTarget(n, u.toVersion)).length;
-  const workersDone = workers.filter((n) => atTarget(n, u.toVersion)).length;
-  const counted = { masters: { ...u.masters, upgraded: mastersDone }, nodes: { ...u.nodes, upgraded: workersDone } };
+  const counted = {
+    masters: { ...u.masters, upgraded: masters.filter((n) => atTarget(n, u.toVersion)).length },
+    nodes: { ...u.nodes, upgraded: workers.filter((n) => atTarget(n, u.toVersion)).length },
+  };
+  const pending = workers.filter((n) => !atTarget(n, u.toVersion)).map((n) => n.name);
+  const planInput = { pending, retryFirst: u.retryFirst, workerCount: u.workerCount, rampIndex: u.rampIndex, seed: u.clusterId, targetVersion: u.toVersion };
+  const remaining = planRemainingBatches(planInput);
+  // The plan shows what has not started yet; a worker boundary is about to start remaining[0].
+  const plan = { masters: u.masters.order, batches: kind === 'worker' ? remaining.slice(1) : remaining };
 
   let chosen: string[];
   let role: JobRole = 'worker';
   if (kind === 'master') {
     const byName = new Map(masters.map((m) => [m.name, m]));
     const next = u.masters.order.find((name) => { const m = byName.get(name); return m && !atTarget(m, u.toVersion); });
-    if (!next) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted }, 'nodes', now) };
+    if (!next) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted, plan }, 'nodes', now) };
     // kubeadm's "upgrade apply" runs once, on the first master, while the API server is still at the old version.
     role = sameVersion(await driver.serverVersion(), u.toVersion) ? 'master' : 'first-master';
     chosen = [next];
   } else {
-    const pending = workers.filter((n) => !atTarget(n, u.toVersion)).map((n) => n.name);
-    if (pending.length === 0) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted }, 'cleanup', now) };
-    chosen = selectNextBatch({ pending, retryFirst: u.retryFirst, workerCount: u.workerCount, rampIndex: u.rampIndex, upgradeId: u.id, targetVersion: u.toVersion });
+    if (pending.length === 0) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted, plan }, 'cleanup', now) };
+    chosen = selectNextBatch(planInput);
   }
 
   const number = u.batchSeq + 1;
@@ -58,23 +70,25 @@ export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master
     kind,
     index: kind === 'master' ? u.masters.order.indexOf(chosen[0]!) + 1 : u.workerBatches + 1,
     nodes: chosen.map((name) => ({ name, step: 'pending', role })),
+    notReadyBefore: nodes.filter((n) => !n.ready).map((n) => n.name),
     status: 'running',
     startedAt: now,
     version: 1,
   });
-  const upgrade = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) =>
-    cur.batchSeq >= number
-      ? null
-      : {
-          ...cur,
-          ...counted,
-          batchSeq: number,
-          currentBatch: number,
-          workerBatches: kind === 'worker' ? cur.workerBatches + 1 : cur.workerBatches,
-          masters: { ...counted.masters, current: kind === 'master' ? batch.index : null },
-          updatedAt: now,
-        },
-  );
+  const upgrade = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => {
+    if (cur.batchSeq >= number) return null;
+    const { validation: _v, ...rest } = cur;
+    return {
+      ...rest,
+      ...counted,
+      plan,
+      batchSeq: number,
+      currentBatch: number,
+      workerBatches: kind === 'worker' ? cur.workerBatches + 1 : cur.workerBatches,
+      masters: { ...counted.masters, current: kind === 'master' ? batch.index : null },
+      updatedAt: now,
+    };
+  });
   const what = kind === 'master' ? `master ${batch.index} of ${u.masters.total} (${chosen[0]})` : `worker batch ${batch.index} of ${batch.nodes.length} node(s): ${chosen.join(', ')}`;
   await recordEvents(ctx.db, u.id, [{ at: now, type: 'BatchStarted', message: `started ${what}` }]);
   return { kind: 'batch', upgrade, batch };
@@ -84,7 +98,8 @@ async function moveToPhase(ctx: PhaseContext, u: Upgrade, phase: Phase, now: str
   const next = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => {
     if (cur.phase === phase) return null;
     assertPhase(cur.phase, phase);
-    return { ...cur, masters: { ...u.masters, current: null }, nodes: u.nodes, phase, updatedAt: now };
+    const { validation: _v, ...rest } = cur;
+    return { ...rest, masters: { ...u.masters, current: null }, nodes: u.nodes, ...(u.plan ? { plan: u.plan } : {}), phase, updatedAt: now };
   });
   await recordEvents(ctx.db, u.id, [{ at: now, type: 'PhaseStarted', message: `phase ${phase} started` }]);
   return next;

@@ -1,16 +1,17 @@
 import type { ClusterDriver, NodeInfo } from '../cluster/clusterDriver.js';
-import { masterOrder } from '../domain/batchPlan.js';
+import { masterOrder, planRemainingBatches } from '../domain/batchPlan.js';
 import { summarize, type CheckContext, runChecks } from '../domain/precheck.js';
 import { finishUpgrade } from '../domain/upgradeLifecycle.js';
-import type { CheckReport, Upgrade } from '../domain/upgrade.js';
+import type { CheckReport, Upgrade, UpgradePlan } from '../domain/upgrade.js';
+import { sameVersion } from '../domain/versions.js';
 import { requireCluster, unlockCluster } from '../store/clusters.js';
 import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
 import type { PhaseContext, StepState } from './context.js';
 import { recordEvents } from './recordEvents.js';
 import { stepState } from './stepState.js';
 
-/** Reads the cluster (never writes) and runs the check suite on what it read. */
-export async function readAndCheck(driver: ClusterDriver, targetVersion: string): Promise<{ report: CheckReport; version?: string; nodes: NodeInfo[] }> {
+/** Reads the cluster (never writes) and runs the check suite on what it read; the report carries the plan the upgrade would follow. */
+export async function readAndCheck(driver: ClusterDriver, targetVersion: string, clusterId: string): Promise<{ report: CheckReport; version?: string; nodes: NodeInfo[] }> {
   let version: string | undefined;
   let nodes: NodeInfo[] = [];
   let apiError: string | undefined;
@@ -21,7 +22,17 @@ export async function readAndCheck(driver: ClusterDriver, targetVersion: string)
     apiError = (err as Error).message;
   }
   const input: CheckContext = { targetVersion, serverVersion: version, nodes, apiError };
-  return { report: summarize(runChecks(input)), version, nodes };
+  return { report: { ...summarize(runChecks(input)), plan: planFor(nodes, targetVersion, clusterId) }, version, nodes };
+}
+
+/** The masters' order and the worker batches of an upgrade that starts now. */
+export function planFor(nodes: readonly NodeInfo[], targetVersion: string, clusterId: string): UpgradePlan {
+  const workers = nodes.filter((n) => n.role === 'worker');
+  const pending = workers.filter((n) => !sameVersion(n.kubeletVersion, targetVersion)).map((n) => n.name);
+  return {
+    masters: masterOrder(nodes.filter((n) => n.role === 'master').map((n) => n.name)),
+    batches: planRemainingBatches({ pending, retryFirst: [], workerCount: workers.length, rampIndex: 0, seed: clusterId, targetVersion }),
+  };
 }
 
 /**
@@ -34,7 +45,7 @@ export async function runPrecheck(ctx: PhaseContext, input: { clusterId: string;
   if (u.phase !== 'precheck' || !['running', 'pausing'].includes(u.status)) return stepState(u, ctx.config);
   const cluster = await requireCluster(ctx.db, u.clusterId);
   const driver = await ctx.driverFor(cluster);
-  const { report, version, nodes } = await readAndCheck(driver, u.toVersion);
+  const { report, version, nodes } = await readAndCheck(driver, u.toVersion, u.clusterId);
   const now = ctx.now();
   const masters = masterOrder(nodes.filter((n) => n.role === 'master').map((n) => n.name));
   const workers = nodes.filter((n) => n.role === 'worker');
@@ -45,6 +56,7 @@ export async function runPrecheck(ctx: PhaseContext, input: { clusterId: string;
     return {
       ...withReport,
       phase: 'masters',
+      ...(report.plan ? { plan: report.plan } : {}),
       masters: { total: masters.length, upgraded: 0, current: null, order: masters },
       nodes: { total: workers.length, upgraded: 0 },
       workerCount: workers.length,

@@ -31,7 +31,7 @@ export async function runBatchStep(ctx: PhaseContext, kind: 'master' | 'worker',
   let batch: Batch | undefined;
   if (u.currentBatch === null) {
     const decision = await crossBoundary(ctx, u, kind, driver);
-    if (decision.kind !== 'batch') return stepState(decision.upgrade, ctx.config);
+    if (decision.kind !== 'batch') return stepState(decision.upgrade, ctx.config, { wait: decision.kind === 'wait' });
     ({ upgrade: u, batch } = decision);
   } else {
     batch = await getBatch(ctx.db, u.id, u.currentBatch);
@@ -78,7 +78,8 @@ async function settleBatch(ctx: PhaseContext, u: Upgrade, batch: Batch, now: str
       nodes: batch.kind === 'worker' ? { ...cur.nodes, upgraded: cur.nodes.upgraded + done } : cur.nodes,
       updatedAt: now,
     };
-    return firstError ? pauseUpgrade(next, { now, expirySeconds: ctx.config.expirySeconds, error: firstError }) : next;
+    if (firstError) return pauseUpgrade(next, { now, expirySeconds: ctx.config.expirySeconds, error: firstError });
+    return { ...next, validation: { batch: batch.number, since: now, passes: 0 } };
   });
   const label = batch.kind === 'master' ? `master ${batch.index}` : `worker batch ${batch.index}`;
   await recordEvents(ctx.db, u.id, [

@@ -32,3 +32,13 @@ export async function pinUnevictablePod(sim: KubeSim, node: string, name = 'pinn
 }
 
 export const workerNames = (n: number) => Array.from({ length: n }, (_, i) => `worker-${i + 1}`);
+
+/** Sets a node's Ready condition through the status subresource, as a kubelet would report it. */
+export async function setNodeReady(sim: KubeSim, node: string, ready: boolean): Promise<void> {
+  const current = await sim.request('GET', `/api/v1/nodes/${node}`);
+  const conditions = (current.body as { status: { conditions: { type: string; status: string }[] } }).status.conditions.map((c) =>
+    c.type === 'Ready' ? { ...c, status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady' } : c,
+  );
+  const res = await sim.request('PATCH', `/api/v1/nodes/${node}/status`, { status: { conditions } }, { contentType: 'application/merge-patch+json' });
+  if (res.status !== 200) throw new Error(`set ${node} Ready=${ready}: HTTP ${res.status}`);
+}

@@ -39,7 +39,7 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
   const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((res) => dyn.listen(0, '127.0.0.1', () => res()));
   const endpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
-  const env = { TABLE_NAME: 'kupgrade-test', DYNAMODB_ENDPOINT: endpoint, POLL_SECONDS: '1', DRAIN_TIMEOUT_SECONDS: '1800', ...options.env };
+  const env = { TABLE_NAME: 'kupgrade-test', DYNAMODB_ENDPOINT: endpoint, POLL_SECONDS: '1', DRAIN_TIMEOUT_SECONDS: '1800', SOAK_SECONDS: '0', ...options.env };
   const config = loadConfig({ ...process.env, ...env });
   const db = createDb({ table: config.tableName, endpoint });
   await ensureTable(db);

@@ -8,8 +8,8 @@ import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.2';
 /** The batches the planner will pick for this upgrade id on a fresh 20-worker cluster. */
-const planFor = (upgradeId: string) =>
-  planRemainingBatches({ pending: workerNames(20), retryFirst: [], workerCount: 20, rampIndex: 0, upgradeId, targetVersion: target });
+const planFor = (clusterId: string) =>
+  planRemainingBatches({ pending: workerNames(20), retryFirst: [], workerCount: 20, rampIndex: 0, seed: clusterId, targetVersion: target });
 
 describe('a node whose upgrade Job fails', () => {
   let stack: TestStack;
@@ -21,7 +21,7 @@ describe('a node whose upgrade Job fails', () => {
   it('pauses the upgrade naming the node, lets the rest of its batch finish, keeps it cordoned, and retries it first on resume', async () => {
     // Prepare: the first node of worker batch 2 (2 nodes) will fail
     const id = 'upg-jobfail';
-    const [failing, sibling] = planFor(id)[1]!;
+    const [failing, sibling] = planFor(stack.clusterId)[1]!;
     await annotateNode(stack.sim, failing!, { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
 
     // Act
@@ -66,7 +66,7 @@ describe('a PodDisruptionBudget that never allows a disruption', () => {
   it('pauses the upgrade after the drain timeout with the PDB and pod named, and gives the node back uncordoned', async () => {
     // Prepare: a pod on the first worker to go, behind a zero-budget PDB
     const id = 'upg-pdb';
-    const first = planFor(id)[0]![0]!;
+    const first = planFor(stack.clusterId)[0]![0]!;
     await pinUnevictablePod(stack.sim, first, 'pinned');
 
     // Act

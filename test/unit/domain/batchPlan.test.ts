@@ -42,27 +42,35 @@ describe('batchPlan', () => {
 
   describe('selectNextBatch', () => {
     it('is deterministic for the same upgrade and independent of input order', () => {
-      const a = selectNextBatch({ pending: names(50), retryFirst: [], workerCount: 50, rampIndex: 2, upgradeId: 'u1', targetVersion: '1.31.2' });
-      const b = selectNextBatch({ pending: names(50).reverse(), retryFirst: [], workerCount: 50, rampIndex: 2, upgradeId: 'u1', targetVersion: '1.31.2' });
+      const a = selectNextBatch({ pending: names(50), retryFirst: [], workerCount: 50, rampIndex: 2, seed: 'c1', targetVersion: '1.31.2' });
+      const b = selectNextBatch({ pending: names(50).reverse(), retryFirst: [], workerCount: 50, rampIndex: 2, seed: 'c1', targetVersion: '1.31.2' });
       expect(a).toEqual(b);
       expect(a).toHaveLength(4); // ramp position 2 → 4 nodes, under the cap of 5
     });
     it('retries failed nodes first', () => {
-      const batch = selectNextBatch({ pending: names(30), retryFirst: ['worker-17'], workerCount: 30, rampIndex: 0, upgradeId: 'u1', targetVersion: '1.31.2' });
+      const batch = selectNextBatch({ pending: names(30), retryFirst: ['worker-17'], workerCount: 30, rampIndex: 0, seed: 'c1', targetVersion: '1.31.2' });
       expect(batch).toEqual(['worker-17']);
     });
     it('ignores a failed node that is no longer pending', () => {
-      const batch = selectNextBatch({ pending: ['worker-1'], retryFirst: ['worker-9'], workerCount: 30, rampIndex: 0, upgradeId: 'u1', targetVersion: '1.31.2' });
+      const batch = selectNextBatch({ pending: ['worker-1'], retryFirst: ['worker-9'], workerCount: 30, rampIndex: 0, seed: 'c1', targetVersion: '1.31.2' });
       expect(batch).toEqual(['worker-1']);
     });
   });
 
   it('planRemainingBatches covers every pending worker exactly once, in the order selectNextBatch picks', () => {
     const pending = names(25);
-    const plan = planRemainingBatches({ pending, retryFirst: ['worker-3'], workerCount: 25, rampIndex: 0, upgradeId: 'u9', targetVersion: '1.31.0' });
+    const plan = planRemainingBatches({ pending, retryFirst: ['worker-3'], workerCount: 25, rampIndex: 0, seed: 'c9', targetVersion: '1.31.0' });
     expect(plan.map((b) => b.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(plan.flat().sort()).toEqual([...pending].sort());
     expect(plan[0]).toEqual(['worker-3']);
-    expect(candidateOrder(pending.filter((n) => n !== 'worker-3'), 'u9', '1.31.0').slice(0, 2)).toEqual(plan[1]);
+    expect(candidateOrder(pending.filter((n) => n !== 'worker-3'), 'c9', '1.31.0').slice(0, 2)).toEqual(plan[1]);
+  });
+});
+
+describe('replanFromStart', () => {
+  it('puts failed nodes first and cuts the rest again with the ramp at 1', async () => {
+    const { replanFromStart } = await import('../../../src/domain/batchPlan.js');
+    const left = [['w5', 'w6', 'w7', 'w8'], ['w9', 'w10', 'w11', 'w12']];
+    expect(replanFromStart(left, ['w2'], 100)).toEqual([['w2'], ['w5', 'w6'], ['w7', 'w8', 'w9', 'w10'], ['w11', 'w12']]);
   });
 });

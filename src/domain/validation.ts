@@ -1,0 +1,63 @@
+import { sameVersion } from './versions.js';
+
+/**
+ * Between two batches the cluster must be healthy, twice in a row a soak
+ * apart, so a node that flaps back to Ready for one look does not pass:
+ * the nodes just upgraded Ready at the target, every node that was Ready
+ * before the batch still Ready, and evicted pods running again.
+ */
+export interface ValidationState {
+  /** the batch whose result is being validated */
+  batch: number;
+  since: string;
+  passes: number;
+  lastPassAt?: string;
+  problems?: string[];
+}
+
+export interface ClusterObservation {
+  nodes: ReadonlyArray<{ name: string; ready: boolean; kubeletVersion: string }>;
+  workloadGaps: ReadonlyArray<{ name: string; ready: number; desired: number }>;
+}
+
+export function findValidationProblems(obs: ClusterObservation, args: { upgraded: readonly string[]; target: string; notReadyBefore: readonly string[] }): string[] {
+  const problems: string[] = [];
+  const byName = new Map(obs.nodes.map((n) => [n.name, n]));
+  for (const name of args.upgraded) {
+    const n = byName.get(name);
+    if (!n) problems.push(`node ${name} is gone`);
+    else if (!n.ready) problems.push(`upgraded node ${name} is not Ready`);
+    else if (!sameVersion(n.kubeletVersion, args.target)) problems.push(`upgraded node ${name} runs kubelet ${n.kubeletVersion}, not ${args.target}`);
+  }
+  const wasNotReady = new Set(args.notReadyBefore);
+  const upgraded = new Set(args.upgraded);
+  for (const n of obs.nodes) {
+    if (!n.ready && !wasNotReady.has(n.name) && !upgraded.has(n.name)) problems.push(`node ${n.name} was Ready before the batch and is not Ready now`);
+  }
+  for (const w of obs.workloadGaps) problems.push(`ReplicaSet ${w.name} has ${w.ready} of ${w.desired} pods ready`);
+  return problems;
+}
+
+export type ValidationVerdict =
+  | { kind: 'passed' }
+  | { kind: 'wait'; state: ValidationState }
+  | { kind: 'failed'; message: string; remedy: string };
+
+export function judgeValidation(state: ValidationState, problems: readonly string[], args: { now: string; soakSeconds: number; timeoutSeconds: number }): ValidationVerdict {
+  const elapsed = (from: string) => (Date.parse(args.now) - Date.parse(from)) / 1000;
+  if (problems.length > 0) {
+    if (elapsed(state.since) >= args.timeoutSeconds) {
+      return {
+        kind: 'failed',
+        message: `the cluster did not validate within ${args.timeoutSeconds}s after batch ${state.batch}: ${problems.slice(0, 5).join('; ')}`,
+        remedy: 'repair what is listed (nodes not Ready, pods not back), then resume the upgrade',
+      };
+    }
+    // A failed look resets the count: two passes must be in a row.
+    const { lastPassAt: _l, ...rest } = state;
+    return { kind: 'wait', state: { ...rest, passes: 0, problems: [...problems] } };
+  }
+  if (state.passes === 0) return { kind: 'wait', state: { ...state, passes: 1, lastPassAt: args.now, problems: [] } };
+  if (state.lastPassAt && elapsed(state.lastPassAt) < args.soakSeconds) return { kind: 'wait', state };
+  return { kind: 'passed' };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { findValidationProblems, judgeValidation, type ValidationState } from '../../../src/domain/validation.js';
+
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+const limits = (now: number) => ({ now: at(now), soakSeconds: 10, timeoutSeconds: 60 });
+const start: ValidationState = { batch: 4, since: at(0), passes: 0 };
+
+describe('validation', () => {
+  describe('judgeValidation', () => {
+    it('needs two healthy looks a soak apart', () => {
+      const first = judgeValidation(start, [], limits(1));
+      expect(first).toEqual({ kind: 'wait', state: expect.objectContaining({ passes: 1, lastPassAt: at(1) }) });
+      const tooSoon = judgeValidation((first as { state: ValidationState }).state, [], limits(5));
+      expect(tooSoon.kind).toBe('wait');
+      expect(judgeValidation((first as { state: ValidationState }).state, [], limits(11))).toEqual({ kind: 'passed' });
+    });
+
+    it('does not pass a flapping node: an unhealthy look between two healthy ones starts the count again', () => {
+      const first = (judgeValidation(start, [], limits(1)) as { state: ValidationState }).state;
+      const flap = judgeValidation(first, ['node worker-3 was Ready before the batch and is not Ready now'], limits(12));
+      expect(flap).toEqual({ kind: 'wait', state: expect.objectContaining({ passes: 0 }) });
+      const again = judgeValidation((flap as { state: ValidationState }).state, [], limits(24));
+      expect(again).toEqual({ kind: 'wait', state: expect.objectContaining({ passes: 1 }) });
+    });
+
+    it('fails with what is wrong once the timeout has passed', () => {
+      const v = judgeValidation(start, ['ReplicaSet default/web has 3 of 4 pods ready'], limits(61));
+      expect(v.kind).toBe('failed');
+      expect(v.kind === 'failed' && v.message).toContain('ReplicaSet default/web has 3 of 4 pods ready');
+    });
+  });
+
+  describe('findValidationProblems', () => {
+    const nodes = [
+      { name: 'w1', ready: true, kubeletVersion: '1.31.2' },
+      { name: 'w2', ready: false, kubeletVersion: '1.31.2' },
+      { name: 'w3', ready: false, kubeletVersion: '1.30.4' },
+      { name: 'w4', ready: false, kubeletVersion: '1.30.4' },
+      { name: 'w5', ready: true, kubeletVersion: '1.30.4' },
+    ];
+    it('names upgraded nodes not Ready or not at the target, newly NotReady nodes, and workloads not back', () => {
+      const problems = findValidationProblems(
+        { nodes, workloadGaps: [{ name: 'default/web', ready: 3, desired: 4 }] },
+        { upgraded: ['w1', 'w2', 'w5'], target: '1.31.2', notReadyBefore: ['w4'] },
+      );
+      expect(problems).toEqual([
+        'upgraded node w2 is not Ready',
+        'upgraded node w5 runs kubelet 1.30.4, not 1.31.2',
+        'node w3 was Ready before the batch and is not Ready now',
+        'ReplicaSet default/web has 3 of 4 pods ready',
+      ]);
+    });
+    it('finds nothing in a healthy cluster', () => {
+      expect(findValidationProblems({ nodes: [nodes[0]!], workloadGaps: [] }, { upgraded: ['w1'], target: '1.31.2', notReadyBefore: [] })).toEqual([]);
+    });
+  });
+});
