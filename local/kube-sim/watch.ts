@@ -21,7 +21,8 @@ export interface WatchParams {
   table?: { include: IncludeObject };
 }
 
-const LOG_SIZE = 20_000;
+// A client watches right after it lists, so a short history is enough; objects are kept whole, so it is bounded.
+const LOG_SIZE = 5_000;
 
 /**
  * Watch as kube-apiserver serves it: a chunked stream of JSON lines
