@@ -5,16 +5,19 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startDaemonSetController, startReplicaSetController } from './controllers/workloads.js';
 import { startDisruptionController } from './controllers/disruption.js';
+import { seedControlPlane, startControlPlaneController } from './controlPlane.js';
 import { startJobController } from './controllers/job.js';
 import { startKubelet } from './controllers/kubelet.js';
 import { startScheduler } from './controllers/scheduler.js';
 import { simRequest, type SimResponse } from './client.js';
 import { discoveryRoute } from './discovery.js';
+import { nodeProxyRoute } from './nodeProxy.js';
 import { openApiRoute } from './openapi.js';
 import { WatchHub } from './watch.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { nodeNameOf, phaseOf } from './pods.js';
 import type { ResourceName } from './registry.js';
+import { loadSnapshot, persistChanges, restoreSnapshot } from './persistence.js';
 import { SimRuntime } from './runtime.js';
 import { seedDemoWorkload, seedNamespaces, seedNodes } from './seed.js';
 import { createSimServer, type RequestRecord } from './server.js';
@@ -44,6 +47,8 @@ export interface KubeSimOptions {
   dataDir?: string;
   /** explicit kubeconfig path (overrides dataDir) */
   kubeconfigPath?: string;
+  /** keep the cluster's objects in this file: loaded at start instead of seeding, rewritten as they change */
+  statePath?: string;
 }
 
 export interface KubeSim {
@@ -64,6 +69,8 @@ export interface KubeSim {
   object(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined;
   /** The server's current gitVersion, e.g. "v1.30.4". */
   readonly serverVersion: string;
+  /** Makes /readyz fail naming this check (e.g. "etcd"), or pass again with undefined: a test-only fault. */
+  failReadyz(check: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -86,18 +93,24 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   // subscribed before seeding, so a watch from any resourceVersion can be replayed
   const hub = new WatchHub(store);
   const rt = new SimRuntime(store, { upgradeMs: options.upgradeMs ?? 2000, rescheduleMs: options.rescheduleMs ?? 1000 }, version);
-  for (const start of [startScheduler, startKubelet, startReplicaSetController, startDaemonSetController, startJobController, startDisruptionController]) start(rt);
+  for (const start of [startScheduler, startKubelet, startReplicaSetController, startDaemonSetController, startJobController, startDisruptionController, startControlPlaneController]) start(rt);
 
   rt.booting = true;
-  seedNamespaces(store, ['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-  seedNodes(store, { masters, workers, version });
-  if ((options.workload ?? 'demo') === 'demo') seedDemoWorkload(store, workers);
+  const saved = options.statePath ? loadSnapshot(options.statePath) : undefined;
+  if (saved) restoreSnapshot(rt, saved);
+  else {
+    seedNamespaces(store, ['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+    seedNodes(store, { masters, workers, version });
+  seedControlPlane(store);
+    if ((options.workload ?? 'demo') === 'demo') seedDemoWorkload(store, workers);
+  }
   await settle(rt);
   rt.booting = false;
+  const persistence = options.statePath ? persistChanges(rt, options.statePath) : undefined;
 
   const tls = await generateSimTls();
   const requests: RequestRecord[] = [];
-  const server = createSimServer({ rt, tls, token, requests, extraRoutes: [discoveryRoute, openApiRoute], hub });
+  const server = createSimServer({ rt, tls, token, requests, extraRoutes: [discoveryRoute, openApiRoute, nodeProxyRoute(rt)], hub });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(options.port ?? 0, '127.0.0.1', () => res());
@@ -122,8 +135,13 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     get serverVersion() {
       return rt.gitVersion;
     },
+    failReadyz(check) {
+      rt.readyzFailure = check;
+    },
     close() {
       closed ??= new Promise<void>((res) => {
+        persistence?.flush();
+        persistence?.stop();
         rt.close();
         server.close(() => res());
         // watch streams end with their last chunk rather than a cut connection,

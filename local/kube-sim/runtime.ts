@@ -43,6 +43,8 @@ export class SimRuntime {
   private readonly queued = new Set<string>();
   /** While true (seeding), pods start at once so the cluster begins settled. */
   booting = false;
+  /** The readiness check /readyz reports as failed, if any (a test-only fault). */
+  readyzFailure: string | undefined;
 
   /**
    * Schedules a level-triggered reconcile once per key: however many events

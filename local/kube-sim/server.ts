@@ -135,6 +135,9 @@ export function createSimServer(deps: ServerDeps): Server {
         if (!PUBLIC_PATHS.has(url.pathname) && !tokenMatches(req.headers.authorization, token)) {
           throw new ApiError(401, 'Unauthorized', 'Unauthorized');
         }
+        if (url.pathname === '/readyz' && rt.readyzFailure) {
+          return send(res, { code: 500, body: `[+]ping ok\n[-]${rt.readyzFailure} failed: reason withheld\nreadyz check failed` });
+        }
         if (url.pathname === '/readyz' || url.pathname === '/livez' || url.pathname === '/healthz') return send(res, { code: 200, body: 'ok' });
         if (url.pathname === '/version') return send(res, { code: 200, body: versionInfo(rt.gitVersion) });
         for (const route of deps.extraRoutes ?? []) {

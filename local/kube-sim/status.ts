@@ -10,6 +10,7 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
   | 'InternalError'
+  | 'ServiceUnavailable'
   | 'Expired';
 
 export interface StatusCause {

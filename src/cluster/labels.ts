@@ -10,6 +10,8 @@ export const LABEL_NODE = 'kupgrade.io/node';
 export const ANNOTATION_CORDONED_BY = 'kupgrade.io/cordoned-by';
 /** Simulated cluster only: the simulated kubelet fails this node's upgrade Job. */
 export const ANNOTATION_SIM_FAIL_UPGRADE = 'kupgrade.io/sim-fail-upgrade';
+/** Simulated cluster only: the node's kubelet runs with swap on (its configz says failSwapOn: false, LimitedSwap). */
+export const ANNOTATION_SIM_SWAP = 'kupgrade.io/sim-swap';
 
 export const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 
