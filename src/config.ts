@@ -10,6 +10,7 @@ const ConfigSchema = z.object({
   DRAIN_TIMEOUT_SECONDS: seconds(1800),
   UPGRADE_EXPIRY_SECONDS: seconds(1_296_000),
   SOAK_SECONDS: seconds(60),
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
   VALIDATION_TIMEOUT_SECONDS: seconds(600),
 });
 
@@ -23,6 +24,8 @@ export type Config = {
   soakSeconds: number;
   /** how long validation may keep failing before the upgrade pauses */
   validationTimeoutSeconds: number;
+  /** where status changes are published */
+  eventBusName: string;
 };
 
 /** Parsed once per cold start; a bad value stops the function with the variable named. */
@@ -41,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     expirySeconds: c.UPGRADE_EXPIRY_SECONDS,
     soakSeconds: c.SOAK_SECONDS,
     validationTimeoutSeconds: c.VALIDATION_TIMEOUT_SECONDS,
+    eventBusName: c.EVENT_BUS_NAME,
   };
 }

@@ -1,5 +1,6 @@
 import { replanFromStart } from './batchPlan.js';
 import { ConflictError } from './errors.js';
+import { expiresAtFor, isExpired } from './expiry.js';
 import type { Upgrade, UpgradeError } from './upgrade.js';
 import { allowedAction, assertTransition, type UpgradeStatus, type UserAction } from './upgradeStatus.js';
 
@@ -31,7 +32,7 @@ export function pauseUpgrade(u: Upgrade, args: { now: string; expirySeconds: num
     status: 'paused',
     pauseRequested: false,
     pausedAt,
-    expiresAt: Math.floor(Date.parse(pausedAt) / 1000) + args.expirySeconds,
+    expiresAt: expiresAtFor(pausedAt, args.expirySeconds),
     ...(args.error ? { error: args.error } : {}),
     updatedAt: args.now,
   };
@@ -39,6 +40,7 @@ export function pauseUpgrade(u: Upgrade, args: { now: string; expirySeconds: num
 
 export function resumeUpgrade(u: Upgrade, now: string): Upgrade {
   if (!allowedAction('resume', u.status)) refuse('resume', u);
+  if (isExpired(u, now)) throw new ConflictError(`upgrade ${u.id} expired at ${new Date(u.expiresAt! * 1000).toISOString()}`, 'start a new upgrade');
   if (u.cancelRequested) throw new ConflictError(`upgrade ${u.id} is being cancelled`, 'wait for the cancel to finish');
   const { pausedAt: _p, expiresAt: _e, error: _err, ...rest } = u;
   // A validation cut short by the pause starts over: its timeout counts from the resume.
@@ -49,6 +51,7 @@ export function resumeUpgrade(u: Upgrade, now: string): Upgrade {
 
 export function requestCancel(u: Upgrade, now: string): Upgrade {
   if (!allowedAction('cancel', u.status)) refuse('cancel', u);
+  if (isExpired(u, now)) throw new ConflictError(`upgrade ${u.id} has expired`, 'nothing to cancel: it is being closed');
   if (u.cancelRequested) return u;
   return { ...u, cancelRequested: true, executions: u.executions + 1, updatedAt: now };
 }

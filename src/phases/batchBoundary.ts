@@ -28,7 +28,7 @@ export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master
   if (u.cancelRequested) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, u, 'cleanup', now) };
   if (u.pauseRequested) {
     const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds }));
-    await recordEvents(ctx.db, u.id, [{ at: now, type: 'UpgradePaused', message: `upgrade paused in phase ${u.phase} at the request of a user` }]);
+    await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: `upgrade paused in phase ${u.phase} at the request of a user` }]);
     return { kind: 'stopped', upgrade: paused };
   }
   const nodes = await driver.listNodes();
@@ -90,7 +90,7 @@ export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master
     };
   });
   const what = kind === 'master' ? `master ${batch.index} of ${u.masters.total} (${chosen[0]})` : `worker batch ${batch.index} of ${batch.nodes.length} node(s): ${chosen.join(', ')}`;
-  await recordEvents(ctx.db, u.id, [{ at: now, type: 'BatchStarted', message: `started ${what}` }]);
+  await recordEvents(ctx.db, upgrade, [{ at: now, type: 'BatchStarted', message: `started ${what}` }]);
   return { kind: 'batch', upgrade, batch };
 }
 
@@ -101,6 +101,6 @@ async function moveToPhase(ctx: PhaseContext, u: Upgrade, phase: Phase, now: str
     const { validation: _v, ...rest } = cur;
     return { ...rest, masters: { ...u.masters, current: null }, nodes: u.nodes, ...(u.plan ? { plan: u.plan } : {}), phase, updatedAt: now };
   });
-  await recordEvents(ctx.db, u.id, [{ at: now, type: 'PhaseStarted', message: `phase ${phase} started` }]);
+  await recordEvents(ctx.db, next, [{ at: now, type: 'PhaseStarted', message: `phase ${phase} started` }]);
   return next;
 }

@@ -19,7 +19,7 @@ export async function runCleanup(ctx: PhaseContext, input: { clusterId: string; 
   const now = ctx.now();
   if (u.pauseRequested && !u.cancelRequested) {
     const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds }));
-    await recordEvents(ctx.db, u.id, [{ at: now, type: 'UpgradePaused', message: 'upgrade paused before cleanup at the request of a user' }]);
+    await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: 'upgrade paused before cleanup at the request of a user' }]);
     return stepState(paused, ctx.config);
   }
   if (!['running', 'pausing', 'paused'].includes(u.status)) return stepState(u, ctx.config);
@@ -35,7 +35,7 @@ export async function runCleanup(ctx: PhaseContext, input: { clusterId: string; 
   );
   await setClusterVersion(ctx.db, u.clusterId, { version: serverVersion, oldestKubelet: oldestKubelet && !sameVersion(oldestKubelet, serverVersion) ? oldestKubelet : undefined }, now);
   await unlockCluster(ctx.db, u.clusterId, u.id, now);
-  await recordEvents(ctx.db, u.id, [
+  await recordEvents(ctx.db, ended, [
     { at: now, type: 'HelpersRemoved', message: `removed ${removed} upgrade job(s) from namespace kube-upgrade` },
     outcome === 'succeeded'
       ? { at: now, type: 'UpgradeSucceeded', message: `cluster upgraded to ${u.toVersion}` }

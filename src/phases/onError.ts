@@ -51,7 +51,7 @@ export async function runOnError(ctx: PhaseContext, raw: unknown): Promise<StepS
   const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) =>
     isTerminal(cur.status) ? null : pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds, error: reason }),
   );
-  await recordEvents(ctx.db, u.id, [{ at: now, type: 'UpgradePaused', message: `upgrade paused by an error (${reason.reason}): ${reason.message}`, ...(reason.node ? { node: reason.node } : {}) }]);
+  await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: `upgrade paused by an error (${reason.reason}): ${reason.message}`, ...(reason.node ? { node: reason.node } : {}) }]);
   return stepState(paused, ctx.config);
 }
 

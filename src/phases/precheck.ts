@@ -65,9 +65,9 @@ export async function runPrecheck(ctx: PhaseContext, input: { clusterId: string;
   const failedChecks = report.results.filter((r) => r.status === 'fail').map((r) => r.name);
   if (next.status === 'failed') {
     await unlockCluster(ctx.db, u.clusterId, u.id, now);
-    await recordEvents(ctx.db, u.id, [{ at: now, type: 'PrecheckFailed', message: `precheck failed: ${failedChecks.join(', ')}; the cluster was not changed` }]);
+    await recordEvents(ctx.db, next, [{ at: now, type: 'PrecheckFailed', message: `precheck failed: ${failedChecks.join(', ')}; the cluster was not changed` }]);
   } else {
-    await recordEvents(ctx.db, u.id, [{ at: now, type: 'PrecheckPassed', message: `precheck passed (${report.results.length} checks)` }]);
+    await recordEvents(ctx.db, next, [{ at: now, type: 'PrecheckPassed', message: `precheck passed (${report.results.length} checks)` }]);
   }
   return stepState(next, ctx.config);
 }

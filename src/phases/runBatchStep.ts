@@ -58,7 +58,7 @@ export async function runBatchStep(ctx: PhaseContext, kind: 'master' | 'worker',
   });
   const status = batchOutcome(nodes);
   batch = await saveBatch(ctx.db, { ...batch, nodes, status, ...(status !== 'running' ? { finishedAt: now } : {}) }, batch.version);
-  await recordEvents(ctx.db, u.id, events);
+  await recordEvents(ctx.db, u, events);
   if (status === 'running') return stepState(u, ctx.config, { wait: true });
   return stepState(await settleBatch(ctx, u, batch, now), ctx.config);
 }
@@ -82,7 +82,7 @@ async function settleBatch(ctx: PhaseContext, u: Upgrade, batch: Batch, now: str
     return { ...next, validation: { batch: batch.number, since: now, passes: 0 } };
   });
   const label = batch.kind === 'master' ? `master ${batch.index}` : `worker batch ${batch.index}`;
-  await recordEvents(ctx.db, u.id, [
+  await recordEvents(ctx.db, settled, [
     { at: now, type: firstError ? 'BatchFailed' : 'BatchDone', message: `${label} finished: ${done} upgraded, ${failed.length} failed` },
     ...(firstError ? [{ at: now, type: 'UpgradePaused', message: `upgrade paused: ${firstError.message}`, node: firstError.node }] : []),
   ]);

@@ -3,6 +3,8 @@ import { createKubernetesDriver } from '../cluster/k8sDriver.js';
 import { readKubeconfig } from '../cluster/kubeconfigSource.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../store/db.js';
+import { EventBridgeNotifier } from '../notify/eventBridgeNotifier.js';
+import { statusEffects } from '../upgrades/statusEffects.js';
 import type { PhaseContext, StepState } from './context.js';
 
 export const logger = new Logger({ serviceName: 'kupgrade' });
@@ -13,9 +15,11 @@ let cached: PhaseContext | undefined;
 export function phaseContext(): PhaseContext {
   if (cached) return cached;
   const config = loadConfig();
+  const db = createDb({ table: config.tableName, endpoint: config.dynamodbEndpoint });
+  db.onUpgradeChange = statusEffects(db, new EventBridgeNotifier(config.eventBusName));
   cached = {
     config,
-    db: createDb({ table: config.tableName, endpoint: config.dynamodbEndpoint }),
+    db,
     driverFor: async (cluster) => createKubernetesDriver(await readKubeconfig(cluster.kubeconfigRef)),
     now: () => new Date().toISOString(),
   };

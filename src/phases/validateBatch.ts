@@ -22,7 +22,7 @@ export async function validateLastBatch(ctx: PhaseContext, u: Upgrade, driver: C
   const problems = findValidationProblems({ nodes, workloadGaps: await driver.unavailableWorkloads() }, { upgraded, target: u.toVersion, notReadyBefore: batch?.notReadyBefore ?? [] });
   const verdict = judgeValidation(state, problems, { now, soakSeconds: ctx.config.soakSeconds, timeoutSeconds: ctx.config.validationTimeoutSeconds });
   if (verdict.kind === 'passed') {
-    await recordEvents(ctx.db, u.id, [{ at: now, type: 'BatchValidated', message: `cluster healthy twice in a row after batch ${state.batch}` }]);
+    await recordEvents(ctx.db, u, [{ at: now, type: 'BatchValidated', message: `cluster healthy twice in a row after batch ${state.batch}` }]);
     return { kind: 'passed', upgrade: u };
   }
   if (verdict.kind === 'wait') {
@@ -31,6 +31,6 @@ export async function validateLastBatch(ctx: PhaseContext, u: Upgrade, driver: C
   }
   const error = { reason: 'ValidationFailed', message: verdict.message, remedy: verdict.remedy };
   const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds, error }));
-  await recordEvents(ctx.db, u.id, [{ at: now, type: 'UpgradePaused', message: `upgrade paused: ${verdict.message}` }]);
+  await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: `upgrade paused: ${verdict.message}` }]);
   return { kind: 'stopped', upgrade: paused };
 }

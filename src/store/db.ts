@@ -1,10 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { UpgradeChangeListener } from './upgradeChanges.js';
 
 /** The one table and the client that reaches it. */
 export interface Db {
   doc: DynamoDBDocumentClient;
   table: string;
+  /** called after every successful write of an upgrade item */
+  onUpgradeChange?: UpgradeChangeListener;
 }
 
 export function createDb(options: { table: string; endpoint?: string; region?: string }): Db {

@@ -1,5 +1,6 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { InvalidRequestError } from '../domain/errors.js';
 import { keys, type Db } from './db.js';
 
 export interface UpgradeEvent {
@@ -45,4 +46,61 @@ export async function listEvents(db: Db, upgradeId: string): Promise<UpgradeEven
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
+}
+
+const eventQuery = (db: Db, upgradeId: string) => ({
+  TableName: db.table,
+  KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+  ExpressionAttributeValues: { ':pk': `UPGRADE#${upgradeId}`, ':e': 'EVENT#' },
+});
+
+async function eachEventKey(db: Db, upgradeId: string, fn: (key: { pk: string; sk: string }) => Promise<void>): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(new QueryCommand({ ...eventQuery(db, upgradeId), ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) {
+      await fn({ pk: item.pk as string, sk: item.sk as string });
+      count++;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** Gives every event of the upgrade the paused upgrade's TTL, or takes it away on resume. */
+export async function setEventsExpiry(db: Db, upgradeId: string, expiresAt: number | undefined): Promise<number> {
+  return eachEventKey(db, upgradeId, (Key) =>
+    db.doc.send(
+      new UpdateCommand(
+        expiresAt === undefined
+          ? { TableName: db.table, Key, UpdateExpression: 'REMOVE expiresAt' }
+          : { TableName: db.table, Key, UpdateExpression: 'SET expiresAt = :e', ExpressionAttributeValues: { ':e': expiresAt } },
+      ),
+    ).then(() => undefined),
+  );
+}
+
+export async function deleteEvents(db: Db, upgradeId: string): Promise<number> {
+  return eachEventKey(db, upgradeId, (Key) => db.doc.send(new DeleteCommand({ TableName: db.table, Key })).then(() => undefined));
+}
+
+export interface EventPage {
+  events: UpgradeEvent[];
+  /** pass back as `cursor` for the next page; absent on the last page */
+  nextCursor?: string;
+}
+
+/** Oldest first, `limit` at a time; the cursor is opaque to callers (the last key read, base64url). */
+export async function listEventsPage(db: Db, upgradeId: string, opts: { limit: number; cursor?: string }): Promise<EventPage> {
+  let start: Record<string, unknown> | undefined;
+  if (opts.cursor) {
+    const sk = Buffer.from(opts.cursor, 'base64url').toString('utf8');
+    if (!sk.startsWith('EVENT#')) throw new InvalidRequestError('the cursor is not one this API returned', 'pass the nextCursor of the previous page, or none for the first page');
+    start = { pk: `UPGRADE#${upgradeId}`, sk };
+  }
+  const page = await db.doc.send(new QueryCommand({ ...eventQuery(db, upgradeId), Limit: opts.limit, ExclusiveStartKey: start }));
+  const events = (page.Items ?? []).map((item) => ({ at: item.at, type: item.type, message: item.message, ...(item.node ? { node: item.node } : {}) }));
+  const last = page.LastEvaluatedKey?.sk as string | undefined;
+  return { events, ...(last ? { nextCursor: Buffer.from(last, 'utf8').toString('base64url') } : {}) };
 }

@@ -34,6 +34,7 @@ export async function createUpgrade(db: Db, upgrade: Upgrade): Promise<void> {
     if (isConditionFailure(err)) throw new ConflictError(`upgrade ${upgrade.id} already exists`, 'use a new upgrade id');
     throw err;
   }
+  await db.onUpgradeChange?.(undefined, upgrade);
 }
 
 export async function getUpgrade(db: Db, clusterId: string, upgradeId: string): Promise<Upgrade | undefined> {
@@ -87,12 +88,36 @@ export async function updateUpgrade(
     const current = await requireUpgrade(db, clusterId, upgradeId);
     const next = change(current);
     if (!next) return current;
+    let saved: Upgrade;
     try {
-      return await saveUpgrade(db, next, current.version);
+      saved = await saveUpgrade(db, next, current.version);
     } catch (err) {
       if (!(err instanceof VersionConflictError) || i + 1 >= attempts) throw err;
+      continue;
     }
+    await db.onUpgradeChange?.(current, saved);
+    return saved;
   }
+}
+
+/** Paused upgrades whose expiry has passed, oldest first, from the index the sweeper reads. */
+export async function listExpiredPaused(db: Db, nowEpochSeconds: number): Promise<Array<{ clusterId: string; upgradeId: string }>> {
+  const out: Array<{ clusterId: string; upgradeId: string }> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :t',
+        ExpressionAttributeValues: { ':p': 'PAUSED', ':t': `${String(nowEpochSeconds).padStart(12, '0')}#~` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) out.push({ clusterId: item.clusterId as string, upgradeId: item.id as string });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
 
 export async function listUpgrades(db: Db, clusterId: string): Promise<Upgrade[]> {

@@ -1,6 +1,7 @@
 import { ConflictError, InvalidRequestError } from '../domain/errors.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import { isTerminal } from '../domain/upgradeStatus.js';
+import { isExpired } from '../domain/expiry.js';
 import { checkClusterTarget, normalizeVersion } from '../domain/versions.js';
 import { getCluster, lockCluster, requireCluster, unlockCluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
@@ -57,5 +58,5 @@ async function releaseStaleLock(db: Db, clusterId: string, now: string): Promise
   if (!holder) return;
   const held = await getUpgrade(db, clusterId, holder);
   const orphaned = !held && Date.parse(now) - Date.parse(cluster.lockedAt ?? now) > ORPHAN_LOCK_MS;
-  if ((held && isTerminal(held.status)) || orphaned) await unlockCluster(db, clusterId, holder, now);
+  if ((held && (isTerminal(held.status) || isExpired(held, now))) || orphaned) await unlockCluster(db, clusterId, holder, now);
 }

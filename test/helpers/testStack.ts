@@ -15,6 +15,8 @@ import { ensureTable } from '../../src/store/tableSchema.js';
 import { requireUpgrade } from '../../src/store/upgrades.js';
 import type { ControlDeps } from '../../src/upgrades/control.js';
 import { LocalWorkflow } from '../../src/workflow/localEngine.js';
+import { MemoryNotifier, type Notifier } from '../../src/notify/notifier.js';
+import { statusEffects } from '../../src/upgrades/statusEffects.js';
 
 export interface TestStack {
   db: Db;
@@ -23,6 +25,7 @@ export interface TestStack {
   workflow: LocalWorkflow;
   controls: ControlDeps;
   ctx: PhaseContext;
+  notifier: Notifier;
   clusterId: string;
   upgrade(id: string): Promise<Upgrade>;
   /** Polls until `check` holds on the upgrade (deadline, not a timing assumption). */
@@ -35,7 +38,7 @@ export interface TestStack {
  * cluster over HTTPS, the real Kubernetes driver and the real ASL file run
  * by aws-local-stepfunctions with the Lambda handlers.
  */
-export async function startTestStack(options: { sim?: KubeSimOptions; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(options: { sim?: KubeSimOptions; env?: Record<string, string>; notifier?: Notifier } = {}): Promise<TestStack> {
   const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((res) => dyn.listen(0, '127.0.0.1', () => res()));
   const endpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
@@ -43,6 +46,8 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
   const config = loadConfig({ ...process.env, ...env });
   const db = createDb({ table: config.tableName, endpoint });
   await ensureTable(db);
+  const notifier = options.notifier ?? new MemoryNotifier();
+  db.onUpgradeChange = statusEffects(db, notifier);
 
   const sim = await startKubeSim({ masters: 3, workers: 20, version: '1.30.4', upgradeMs: 30, rescheduleMs: 20, ...options.sim });
   const driver = createKubernetesDriver(sim.kubeconfig);
@@ -55,7 +60,7 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
   const workflow = new LocalWorkflow({ handlers: PHASE_HANDLERS, waitMs: 10, retryMs: 10 });
   const upgrade = (id: string) => requireUpgrade(db, clusterId, id);
   return {
-    db, sim, driver, workflow, ctx, clusterId, upgrade,
+    db, sim, driver, workflow, ctx, clusterId, upgrade, notifier,
     controls: { db, workflow, now },
     async waitForUpgrade(id, check, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,19 @@
+import type { Upgrade } from './upgrade.js';
+import type { UpgradeStatus } from './upgradeStatus.js';
+
+/**
+ * DynamoDB's TTL deletion can lag by days, so no read trusts an item whose
+ * `expiresAt` has passed: a paused upgrade past its expiry is expired,
+ * whether or not a closer has got to it yet.
+ */
+export function isExpired(u: Pick<Upgrade, 'status' | 'expiresAt'>, now: string): boolean {
+  return u.status === 'paused' && u.expiresAt !== undefined && u.expiresAt * 1000 <= Date.parse(now);
+}
+
+export function effectiveStatus(u: Pick<Upgrade, 'status' | 'expiresAt'>, now: string): UpgradeStatus {
+  return isExpired(u, now) ? 'expired' : u.status;
+}
+
+export function expiresAtFor(pausedAt: string, expirySeconds: number): number {
+  return Math.floor(Date.parse(pausedAt) / 1000) + expirySeconds;
+}
