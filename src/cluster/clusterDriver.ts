@@ -3,6 +3,8 @@
  * the real API; phase logic in src/ only ever talks to this interface.
  * Every method is safe to call again after a crash or a retry.
  */
+import type { ClusterSnapshot } from '../domain/clusterSnapshot.js';
+
 export type NodeRole = 'master' | 'worker';
 export type JobRole = 'first-master' | 'master' | 'worker';
 
@@ -98,6 +100,11 @@ export interface ClusterDriver {
   unavailableWorkloads(): Promise<WorkloadGap[]>;
   /** Deletes kupgrade's Jobs and their pods in kube-upgrade (all upgrades when upgradeId is omitted). */
   deleteUpgradeJobs(upgradeId?: string): Promise<number>;
+  /**
+   * Everything the precheck judges, read with GETs only. Never throws for an
+   * unreadable part: each part carries what was read or why it was not.
+   */
+  readClusterState(): Promise<ClusterSnapshot>;
 }
 
 /** Builds a driver for one registered cluster. */

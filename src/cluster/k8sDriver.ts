@@ -2,6 +2,7 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
   Observable,
   PatchStrategy,
@@ -17,6 +18,8 @@ import { blockerFor, budgetRefusal, dispositionOf, podKey } from './drainPass.js
 import { ClusterApiError } from './errors.js';
 import { isStatus, statusOf, toClusterError } from './k8sErrors.js';
 import { ANNOTATION_CORDONED_BY, CONTROL_PLANE_LABELS, UPGRADE_NAMESPACE, upgradeJobName } from './labels.js';
+import { createRawGet } from './rawGet.js';
+import { readClusterSnapshot } from './readSnapshot.js';
 import { buildUpgradeJob, upgradeSelector } from './upgradeJob.js';
 
 export interface KubernetesDriverOptions {
@@ -57,6 +60,7 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
   const apps = kc.makeApiClient(AppsV1Api);
   const policy = kc.makeApiClient(PolicyV1Api);
   const version = kc.makeApiClient(VersionApi);
+  const custom = kc.makeApiClient(CustomObjectsApi);
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
 
   const withTimeout = (opts?: ConfigurationOptions): ConfigurationOptions => ({
@@ -234,5 +238,6 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
     upgradeJobStatus,
     unavailableWorkloads,
     deleteUpgradeJobs,
+    readClusterState: () => readClusterSnapshot({ core, batch, policy, version, custom, call: (fn, tolerate) => call(fn, tolerate), raw: createRawGet(kc, timeoutMs), toNodeInfo: nodeInfoOf }),
   };
 }

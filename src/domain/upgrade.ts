@@ -53,6 +53,8 @@ export interface Upgrade {
   /** nodes whose upgrade failed: the first ones retried on resume */
   retryFirst: string[];
   precheck?: CheckReport;
+  /** what the user should do after a succeeded upgrade (local kubectl, pods to recreate); set when it ends */
+  advice?: string[];
   /** kept current at every boundary; recomputed with the ramp at 1 after a resume */
   plan?: UpgradePlan;
   /** set between a settled batch and the next one while the cluster is being validated */

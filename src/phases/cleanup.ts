@@ -1,3 +1,4 @@
+import { adviceAfterUpgrade } from '../domain/advice.js';
 import { finishUpgrade, pauseUpgrade } from '../domain/upgradeLifecycle.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import { oldestVersion, sameVersion } from '../domain/versions.js';
@@ -31,7 +32,7 @@ export async function runCleanup(ctx: PhaseContext, input: { clusterId: string; 
   const serverVersion = await driver.serverVersion();
   const oldestKubelet = oldestVersion((await driver.listNodes()).map((n) => n.kubeletVersion));
   const ended = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur): Upgrade | null =>
-    cur.phase === 'done' ? null : finishUpgrade(cur, outcome, now),
+    cur.phase === 'done' ? null : { ...finishUpgrade(cur, outcome, now), ...(outcome === 'succeeded' ? { advice: adviceAfterUpgrade(cur.precheck, cur.toVersion) } : {}) },
   );
   await setClusterVersion(ctx.db, u.clusterId, { version: serverVersion, oldestKubelet: oldestKubelet && !sameVersion(oldestKubelet, serverVersion) ? oldestKubelet : undefined }, now);
   await unlockCluster(ctx.db, u.clusterId, u.id, now);

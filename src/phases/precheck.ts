@@ -12,16 +12,10 @@ import { stepState } from './stepState.js';
 
 /** Reads the cluster (never writes) and runs the check suite on what it read; the report carries the plan the upgrade would follow. */
 export async function readAndCheck(driver: ClusterDriver, targetVersion: string, clusterId: string): Promise<{ report: CheckReport; version?: string; nodes: NodeInfo[] }> {
-  let version: string | undefined;
-  let nodes: NodeInfo[] = [];
-  let apiError: string | undefined;
-  try {
-    version = await driver.serverVersion();
-    nodes = await driver.listNodes();
-  } catch (err) {
-    apiError = (err as Error).message;
-  }
-  const input: CheckContext = { targetVersion, serverVersion: version, nodes, apiError };
+  const snapshot = await driver.readClusterState();
+  const version = snapshot.serverVersion.ok ? snapshot.serverVersion.value : undefined;
+  const nodes: NodeInfo[] = snapshot.nodes.ok ? snapshot.nodes.value : [];
+  const input: CheckContext = { targetVersion, snapshot };
   return { report: { ...summarize(runChecks(input)), plan: planFor(nodes, targetVersion, clusterId) }, version, nodes };
 }
 

@@ -12,7 +12,7 @@ import { setPhaseContext } from '../../src/phases/runtime.js';
 import { putCluster } from '../../src/store/clusters.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { ensureTable } from '../../src/store/tableSchema.js';
-import { requireUpgrade } from '../../src/store/upgrades.js';
+import { getUpgrade, requireUpgrade } from '../../src/store/upgrades.js';
 import type { ControlDeps } from '../../src/upgrades/control.js';
 import { LocalWorkflow } from '../../src/workflow/localEngine.js';
 import { MemoryNotifier, type Notifier } from '../../src/notify/notifier.js';
@@ -65,9 +65,10 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
     async waitForUpgrade(id, check, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const u = await upgrade(id);
-        if (check(u)) return u;
-        if (Date.now() > deadline) throw new Error(`upgrade ${id} did not reach the expected state; last: ${JSON.stringify({ status: u.status, phase: u.phase, error: u.error })}`);
+        // an execution started by hand creates its upgrade a moment later
+        const u = await getUpgrade(db, clusterId, id);
+        if (u && check(u)) return u;
+        if (Date.now() > deadline) throw new Error(`upgrade ${id} did not reach the expected state; last: ${JSON.stringify(u && { status: u.status, phase: u.phase, error: u.error })}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

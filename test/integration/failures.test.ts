@@ -6,7 +6,7 @@ import { requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
 import { annotateNode, pinUnevictablePod, workerNames } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
-const target = '1.31.2';
+const target = '1.31.10';
 /** The batches the planner will pick for this upgrade id on a fresh 20-worker cluster. */
 const planFor = (clusterId: string) =>
   planRemainingBatches({ pending: workerNames(20), retryFirst: [], workerCount: 20, rampIndex: 0, seed: clusterId, targetVersion: target });
@@ -59,18 +59,20 @@ describe('a node whose upgrade Job fails', () => {
 describe('a PodDisruptionBudget that never allows a disruption', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ env: { DRAIN_TIMEOUT_SECONDS: '1' } });
+    // masters take 300 ms each: time to add the PDB after the precheck and before the first worker drains
+    stack = await startTestStack({ sim: { upgradeMs: 300 }, env: { DRAIN_TIMEOUT_SECONDS: '1' } });
   });
   afterAll(async () => stack?.stop());
 
   it('pauses the upgrade after the drain timeout with the PDB and pod named, and gives the node back uncordoned', async () => {
-    // Prepare: a pod on the first worker to go, behind a zero-budget PDB
+    // Prepare: once the precheck has passed (it fails on a zero-budget PDB), a pod on the first worker to go behind such a PDB
     const id = 'upg-pdb';
     const first = planFor(stack.clusterId)[0]![0]!;
-    await pinUnevictablePod(stack.sim, first, 'pinned');
+    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await stack.waitForUpgrade(id, (x) => x.phase === 'masters');
 
     // Act
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await pinUnevictablePod(stack.sim, first, 'pinned');
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
 
     // Assess

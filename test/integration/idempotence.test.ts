@@ -18,7 +18,7 @@ describe('phase Lambdas invoked again with the same input', () => {
   it('create no second Job and lose no progress', async () => {
     // Prepare: an upgrade driven by hand, without the state machine
     const input = { clusterId: stack.clusterId, upgradeId: 'upg-twice' };
-    await startUpgrade(stack.db, { ...input, targetVersion: '1.31.2', now: new Date().toISOString() });
+    await startUpgrade(stack.db, { ...input, targetVersion: '1.31.10', now: new Date().toISOString() });
     await PHASE_HANDLERS.Precheck!(input);
     const afterPrecheck = await PHASE_HANDLERS.Precheck!(input);
     expect(afterPrecheck).toMatchObject({ phase: 'masters', stop: false });
@@ -55,6 +55,6 @@ describe('phase Lambdas invoked again with the same input', () => {
     expect(done).toMatchObject({ status: 'succeeded', nodes: { total: 3, upgraded: 3 }, masters: { total: 1, upgraded: 1 } });
     const batches = await listBatches(stack.db, input.upgradeId);
     expect(batches.map((b) => b.nodes.map((n) => n.name)).flat().sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
-    for (const n of await stack.driver.listNodes()) expect(n).toMatchObject({ kubeletVersion: '1.31.2', unschedulable: false });
+    for (const n of await stack.driver.listNodes()) expect(n).toMatchObject({ kubeletVersion: '1.31.10', unschedulable: false });
   });
 });

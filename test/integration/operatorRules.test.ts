@@ -5,7 +5,7 @@ import { pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/
 import { cordonByOperator, setNodeReady } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
-const target = '1.31.2';
+const target = '1.31.10';
 
 describe('rules operators learned the hard way', () => {
   let stack: TestStack | undefined;

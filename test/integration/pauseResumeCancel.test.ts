@@ -4,7 +4,7 @@ import { getCluster } from '../../src/store/clusters.js';
 import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
-const target = '1.31.2';
+const target = '1.31.10';
 
 describe('pause and resume', () => {
   let stack: TestStack;
@@ -91,8 +91,8 @@ describe('cancel', () => {
   });
 
   it('refuses to cancel a running upgrade or resume one that is not paused, changing nothing', async () => {
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-refuse', targetVersion: '1.31.3' }).catch((e) => e);
-    // the cluster is at 1.31.2 now: a newer patch is allowed
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-refuse', targetVersion: '1.32.6' }).catch((e) => e);
+    // the cluster is at 1.31.10 now: the next minor (the catalog's next version) is allowed
     expect(u.status).toBe('running');
     const before = await stack.upgrade(u.id);
     await expect(cancelRequest(stack.controls, stack.clusterId, u.id)).rejects.toMatchObject({ reason: 'Conflict' });

@@ -12,15 +12,15 @@ describe('an upgrade end to end on the local engine', () => {
   });
   afterAll(async () => stack?.stop());
 
-  it('upgrades 3 masters one by one and 20 workers in batches 1, 2, 2, … to 1.31.2', async () => {
+  it('upgrades 3 masters one by one and 20 workers in batches 1, 2, 2, … to 1.31.10', async () => {
     // Act
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-e2e', targetVersion: '1.31.2' });
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-e2e', targetVersion: '1.31.10' });
     const run = await stack.workflow.waitFor(u.id);
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
     const done = await stack.upgrade(u.id);
-    expect(done).toMatchObject({ status: 'succeeded', phase: 'done', fromVersion: '1.30.4', toVersion: '1.31.2' });
+    expect(done).toMatchObject({ status: 'succeeded', phase: 'done', fromVersion: '1.30.4', toVersion: '1.31.10' });
     expect(done.masters).toMatchObject({ total: 3, upgraded: 3, current: null });
     expect(done.nodes).toEqual({ total: 20, upgraded: 20 });
 
@@ -39,14 +39,14 @@ describe('an upgrade end to end on the local engine', () => {
     const nodes = await stack.driver.listNodes();
     expect(nodes).toHaveLength(23);
     for (const n of nodes) {
-      expect(n).toMatchObject({ kubeletVersion: '1.31.2', ready: true, unschedulable: false });
+      expect(n).toMatchObject({ kubeletVersion: '1.31.10', ready: true, unschedulable: false });
       expect(n.annotations['kupgrade.io/cordoned-by']).toBeUndefined();
     }
-    expect(stack.sim.serverVersion).toBe('v1.31.2');
+    expect(stack.sim.serverVersion).toBe('v1.31.10');
     expect(stack.sim.objects('jobs', 'kube-upgrade')).toEqual([]);
     expect(stack.sim.objects('pods', 'kube-upgrade')).toEqual([]);
     const cluster = await getCluster(stack.db, stack.clusterId);
-    expect(cluster).toMatchObject({ version: '1.31.2' });
+    expect(cluster).toMatchObject({ version: '1.31.10' });
     expect(cluster?.activeUpgradeId).toBeUndefined();
 
     const types = (await listEvents(stack.db, u.id)).map((e) => e.type);

@@ -1,0 +1,74 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { upgradeIdFromExecution } from '../../src/phases/begin.js';
+import { listUpgrades } from '../../src/store/upgrades.js';
+import { EventBridgeNotifier } from '../../src/notify/eventBridgeNotifier.js';
+import { pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const TARGET = '1.31.10';
+
+describe('an execution started by hand with {clusterId, targetVersion}', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ sim: { masters: 1, workers: 4, upgradeMs: 200 } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('creates the upgrade like the API does, and a second one while it runs is refused without changing anything', async () => {
+    // Act
+    await stack.workflow.startExecution({ name: 'console-run-1', input: { clusterId: stack.clusterId, targetVersion: TARGET } });
+    const id = upgradeIdFromExecution('console-run-1');
+    await stack.waitForUpgrade(id, (x) => x.phase !== 'precheck');
+    await stack.workflow.startExecution({ name: 'console-run-2', input: { clusterId: stack.clusterId, targetVersion: TARGET } });
+    const second = await stack.workflow.waitFor('console-run-2');
+
+    // Assess
+    expect(second.status).toBe('FAILED');
+    expect(second.error?.message ?? String(second.error)).toMatch(/Conflict|active upgrade/);
+    expect((await listUpgrades(stack.db, stack.clusterId)).map((u) => u.id)).toEqual([id]);
+    expect((await stack.workflow.waitFor('console-run-1')).status).toBe('SUCCEEDED');
+    expect(await stack.upgrade(id)).toMatchObject({ status: 'succeeded', toVersion: TARGET });
+  });
+
+  it('refuses bad input with the reason', async () => {
+    await stack.workflow.startExecution({ name: 'console-bad', input: { clusterId: stack.clusterId, targetVersion: 'latest' } });
+    const run = await stack.workflow.waitFor('console-bad');
+    expect(run.status).toBe('FAILED');
+    expect(await listUpgrades(stack.db, stack.clusterId)).toHaveLength(1);
+  });
+});
+
+describe('notifications', () => {
+  const eventBridge = mockClient(EventBridgeClient);
+  let stack: TestStack;
+  beforeEach(async () => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+    stack = await startTestStack({ sim: { masters: 1, workers: 6, upgradeMs: 250 }, notifier: new EventBridgeNotifier('kupgrade-bus') });
+  });
+  afterEach(async () => stack?.stop());
+
+  it('publish one EventBridge event per status change, with cluster, upgrade, from, to', async () => {
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-notify', targetVersion: TARGET });
+    await stack.waitForUpgrade(u.id, (x) => x.workerBatches >= 1 && x.currentBatch !== null);
+    await pauseRequest(stack.controls, stack.clusterId, u.id);
+    await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
+    await stack.workflow.waitFor(u.id);
+    await resumeRequest(stack.controls, stack.clusterId, u.id);
+    await stack.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
+
+    const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    for (const e of entries) expect(e).toMatchObject({ Source: 'kupgrade', DetailType: 'Upgrade Status Changed', EventBusName: 'kupgrade-bus' });
+    const details = entries.map((e) => JSON.parse(e.Detail!));
+    expect(details.map((d) => [d.from, d.to])).toEqual([
+      [null, 'running'],
+      ['running', 'pausing'],
+      ['pausing', 'paused'],
+      ['paused', 'running'],
+      ['running', 'succeeded'],
+    ]);
+    for (const d of details) expect(d).toMatchObject({ clusterId: stack.clusterId, upgradeId: u.id, toVersion: TARGET });
+  });
+});

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ANNOTATION_CORDONED_BY } from '../../src/cluster/labels.js';
+import { getCluster } from '../../src/store/clusters.js';
+import { requestUpgrade } from '../../src/upgrades/control.js';
+import { pinUnevictablePod } from '../helpers/simOps.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const TARGET = '1.31.10';
+
+describe('the Precheck phase', () => {
+  let stack: TestStack | undefined;
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it('ends the upgrade failed with the report when a check fails, leaves the cluster untouched and free for a new attempt', async () => {
+    // Prepare: a zero-budget PDB makes pdb-blockers fail
+    const s = (stack = await startTestStack({ sim: { masters: 1, workers: 3 } }));
+    await pinUnevictablePod(s.sim, 'worker-1', 'pinned');
+    const from = s.sim.requests.length;
+
+    // Act
+    await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-blocked', targetVersion: TARGET });
+    const failed = await s.waitForUpgrade('upg-blocked', (u) => u.status !== 'running');
+
+    // Assess: failed, with the report and the failing check named
+    expect(failed).toMatchObject({ status: 'failed', phase: 'done' });
+    expect(failed.precheck?.status).toBe('failed');
+    expect(failed.precheck?.results.find((r) => r.name === 'pdb-blockers')).toMatchObject({ status: 'fail', message: expect.stringContaining('default/pinned-never') });
+    // untouched: kupgrade only read the cluster, no cordon, no Job
+    expect(s.sim.requests.slice(from).filter((r) => r.method !== 'GET')).toEqual([]);
+    for (const n of await s.driver.listNodes()) {
+      expect(n.unschedulable).toBe(false);
+      expect(n.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
+    }
+    expect(s.sim.objects('jobs', 'kube-upgrade')).toEqual([]);
+    // free: the lock is released and a new attempt starts once the PDB is fixed
+    expect((await getCluster(s.db, s.clusterId))?.activeUpgradeId).toBeUndefined();
+    await s.sim.request('DELETE', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/pinned-never');
+    const again = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-retry', targetVersion: TARGET });
+    expect(again.status).toBe('running');
+    expect((await s.waitForUpgrade('upg-retry', (u) => u.status !== 'running', 60_000)).status).toBe('succeeded');
+  });
+
+  it('lets an upgrade with warnings start, keeps the warnings on it and ends with the advice the user needs', async () => {
+    // Prepare: a pod on a FlexVolume OSS volume (and the demo's bare pod) give warnings
+    const s = (stack = await startTestStack({ sim: { masters: 1, workers: 3 } }));
+    const oss = {
+      metadata: { name: 'oss-reader', namespace: 'default', labels: { app: 'oss-reader' } },
+      spec: { nodeName: 'worker-2', containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }], volumes: [{ name: 'bucket', flexVolume: { driver: 'alicloud/oss' } }] },
+    };
+    expect((await s.sim.request('POST', '/api/v1/namespaces/default/pods', oss)).status).toBe(201);
+
+    // Act
+    await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-warned', targetVersion: TARGET });
+    const done = await s.waitForUpgrade('upg-warned', (u) => u.status !== 'running', 60_000);
+
+    // Assess
+    expect(done.status).toBe('succeeded');
+    expect(done.precheck?.status).toBe('passed');
+    const warnings = done.precheck!.results.filter((r) => r.status === 'warn');
+    expect(warnings.map((r) => r.name).sort()).toEqual(['bare-pods', 'flexvolume-oss']);
+    expect(warnings.every((r) => r.remedy.length > 0)).toBe(true);
+    expect(done.advice).toEqual([
+      expect.stringContaining('Upgrade your local kubectl to within one minor of 1.31.10'),
+      expect.stringContaining('default/oss-reader'),
+    ]);
+  });
+});
