@@ -57,6 +57,8 @@ export interface Upgrade {
   advice?: string[];
   /** kept current at every boundary; recomputed with the ramp at 1 after a resume */
   plan?: UpgradePlan;
+  /** set while worker batches wait for the cluster's maintenance window */
+  waitingForWindow?: { since: string; nextStart?: string };
   /** set between a settled batch and the next one while the cluster is being validated */
   validation?: ValidationState;
   error?: UpgradeError;

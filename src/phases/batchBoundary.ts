@@ -6,13 +6,15 @@ import { assertPhase, type Phase } from '../domain/upgradeStatus.js';
 import { sameVersion } from '../domain/versions.js';
 import { createOrAdoptBatch } from '../store/batches.js';
 import { updateUpgrade } from '../store/upgrades.js';
+import type { Cluster } from '../store/clusters.js';
+import { isWithinWindow, nextWindowStart } from '../domain/maintenanceWindow.js';
 import type { PhaseContext } from './context.js';
 import { recordEvents } from './recordEvents.js';
 import { validateLastBatch } from './validateBatch.js';
 
 export type BoundaryDecision =
   | { kind: 'stopped'; upgrade: Upgrade }
-  | { kind: 'wait'; upgrade: Upgrade }
+  | { kind: 'wait'; upgrade: Upgrade; pollSeconds?: number }
   | { kind: 'phaseDone'; upgrade: Upgrade }
   | { kind: 'batch'; upgrade: Upgrade; batch: Batch };
 
@@ -23,7 +25,12 @@ const atTarget = (n: NodeInfo, target: string) => sameVersion(n.kubeletVersion, 
  * effect, the last batch is validated, progress is recounted from the cluster
  * itself, and the next batch is chosen and recorded before any node is touched.
  */
-export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master' | 'worker', driver: ClusterDriver): Promise<BoundaryDecision> {
+export async function crossBoundary(
+  ctx: PhaseContext,
+  args: { upgrade: Upgrade; cluster: Cluster; kind: 'master' | 'worker'; driver: ClusterDriver },
+): Promise<BoundaryDecision> {
+  const { cluster, kind, driver } = args;
+  let u = args.upgrade;
   const now = ctx.now();
   if (u.cancelRequested) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, u, 'cleanup', now) };
   if (u.pauseRequested) {
@@ -60,6 +67,8 @@ export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master
     chosen = [next];
   } else {
     if (pending.length === 0) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted, plan }, 'cleanup', now) };
+    const held = await holdForWindow(ctx, u, cluster, now);
+    if (held) return held;
     chosen = selectNextBatch(planInput);
   }
 
@@ -77,7 +86,7 @@ export async function crossBoundary(ctx: PhaseContext, u: Upgrade, kind: 'master
   });
   const upgrade = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => {
     if (cur.batchSeq >= number) return null;
-    const { validation: _v, ...rest } = cur;
+    const { validation: _v, waitingForWindow: _w, ...rest } = cur;
     return {
       ...rest,
       ...counted,
@@ -103,4 +112,21 @@ async function moveToPhase(ctx: PhaseContext, u: Upgrade, phase: Phase, now: str
   });
   await recordEvents(ctx.db, next, [{ at: now, type: 'PhaseStarted', message: `phase ${phase} started` }]);
   return next;
+}
+
+/** Longest wait between two looks at a closed window: keeps an execution's history short over a long wait. */
+const MAX_WINDOW_POLL_SECONDS = 3600;
+
+/** Outside the cluster's maintenance window no worker batch starts; the upgrade shows it waits and until when. */
+async function holdForWindow(ctx: PhaseContext, u: Upgrade, cluster: Cluster, now: string): Promise<BoundaryDecision | undefined> {
+  const window = cluster.maintenanceWindow;
+  if (!window || isWithinWindow(window, now)) return undefined;
+  const nextStart = nextWindowStart(window, now);
+  let upgrade = u;
+  if (!u.waitingForWindow) {
+    upgrade = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.waitingForWindow ? null : { ...cur, waitingForWindow: { since: now, ...(nextStart ? { nextStart } : {}) }, updatedAt: now }));
+    await recordEvents(ctx.db, upgrade, [{ at: now, type: 'WaitingForWindow', message: `outside the maintenance window: the next batch waits${nextStart ? ` until ${nextStart}` : ''}` }]);
+  }
+  const untilOpen = nextStart ? Math.ceil((Date.parse(nextStart) - Date.parse(now)) / 1000) : MAX_WINDOW_POLL_SECONDS;
+  return { kind: 'wait', upgrade, pollSeconds: Math.max(ctx.config.pollSeconds, Math.min(untilOpen, MAX_WINDOW_POLL_SECONDS)) };
 }

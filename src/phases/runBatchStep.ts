@@ -30,8 +30,8 @@ export async function runBatchStep(ctx: PhaseContext, kind: 'master' | 'worker',
 
   let batch: Batch | undefined;
   if (u.currentBatch === null) {
-    const decision = await crossBoundary(ctx, u, kind, driver);
-    if (decision.kind !== 'batch') return stepState(decision.upgrade, ctx.config, { wait: decision.kind === 'wait' });
+    const decision = await crossBoundary(ctx, { upgrade: u, cluster, kind, driver });
+    if (decision.kind !== 'batch') return stepState(decision.upgrade, ctx.config, decision.kind === 'wait' ? { wait: true, pollSeconds: decision.pollSeconds } : {});
     ({ upgrade: u, batch } = decision);
   } else {
     batch = await getBatch(ctx.db, u.id, u.currentBatch);

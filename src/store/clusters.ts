@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpgradeRecipe } from '../cluster/clusterDriver.js';
+import type { MaintenanceWindow } from '../domain/maintenanceWindow.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { isConditionFailure, keys, type Db } from './db.js';
 
@@ -13,6 +14,8 @@ export interface Cluster {
   /** where the kubeconfig lives: `file:<path>` locally, a Secrets Manager ARN when deployed; never the secret */
   kubeconfigRef: string;
   recipe?: UpgradeRecipe;
+  /** when worker batches may start; none means any time */
+  maintenanceWindow?: MaintenanceWindow;
   activeUpgradeId?: string;
   lockedAt?: string;
   createdAt: string;
@@ -138,5 +141,22 @@ export async function deleteCluster(db: Db, clusterId: string): Promise<void> {
     const c = await getCluster(db, clusterId);
     if (!c) throw new NotFoundError(`no cluster with id ${clusterId}`);
     throw new ConflictError(`cluster ${clusterId} has an active upgrade (${c.activeUpgradeId})`, 'cancel or finish the upgrade first');
+  }
+}
+
+export async function setMaintenanceWindow(db: Db, clusterId: string, window: MaintenanceWindow | null, now: string): Promise<void> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.cluster(clusterId),
+        UpdateExpression: window ? 'SET maintenanceWindow = :w, updatedAt = :now' : 'REMOVE maintenanceWindow SET updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': now, ...(window ? { ':w': window } : {}) },
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw new NotFoundError(`no cluster with id ${clusterId}`);
+    throw err;
   }
 }

@@ -38,7 +38,7 @@ export interface TestStack {
  * cluster over HTTPS, the real Kubernetes driver and the real ASL file run
  * by aws-local-stepfunctions with the Lambda handlers.
  */
-export async function startTestStack(options: { sim?: KubeSimOptions; env?: Record<string, string>; notifier?: Notifier } = {}): Promise<TestStack> {
+export async function startTestStack(options: { sim?: KubeSimOptions; env?: Record<string, string>; notifier?: Notifier; now?: () => string } = {}): Promise<TestStack> {
   const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((res) => dyn.listen(0, '127.0.0.1', () => res()));
   const endpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
@@ -52,7 +52,7 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
   const sim = await startKubeSim({ masters: 3, workers: 20, version: '1.30.4', upgradeMs: 30, rescheduleMs: 20, ...options.sim });
   const driver = createKubernetesDriver(sim.kubeconfig);
   const clusterId = 'c1';
-  const now = () => new Date().toISOString();
+  const now = options.now ?? (() => new Date().toISOString());
   await putCluster(db, { id: clusterId, name: 'sim', version: sim.serverVersion.replace(/^v/, ''), kubeconfigRef: `file:${sim.kubeconfigPath}`, createdAt: now(), updatedAt: now() });
 
   const ctx: PhaseContext = { config, db, now, driverFor: async (c) => createKubernetesDriver(await readKubeconfig(c.kubeconfigRef)) };
