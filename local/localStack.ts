@@ -14,7 +14,10 @@ import { createDb, type Db } from '../src/store/db.js';
 import { ensureTable } from '../src/store/tableSchema.js';
 import { listUpgrades } from '../src/store/upgrades.js';
 import { LocalWorkflow } from '../src/workflow/localEngine.js';
+import { setApiContext } from '../src/api/context.js';
 import { startKubeSim, type KubeSim } from './kube-sim/index.js';
+import { localApiContext } from './http/localApiContext.js';
+import { startApiServer, type LocalApiServer } from './http/server.js';
 import { PHASE_HANDLERS } from './phaseHandlers.js';
 
 // The pinned SDK runs on Node 20; its notice about future releases is noise here.
@@ -25,6 +28,8 @@ export interface LocalStackOptions {
   /** wait between polls, in ms (the deployed machine waits POLL_SECONDS) */
   pollMs: number;
   demo?: { masters: number; workers: number; version: string; upgradeMs: number };
+  /** the HTTP API on 127.0.0.1 (or host), behind a bearer token */
+  http?: { port: number; token: string; host?: string };
 }
 
 export interface LocalStack {
@@ -32,6 +37,7 @@ export interface LocalStack {
   config: Config;
   workflow: LocalWorkflow;
   demo?: KubeSim;
+  api?: LocalApiServer;
   dynamodbEndpoint: string;
   /** executions started again for upgrades that were running when the stack last stopped */
   resumed: string[];
@@ -53,7 +59,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const dynamodbEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
   // Locally a batch is validated with no soak between the two looks unless asked for.
-  const config = loadConfig({ SOAK_SECONDS: '0', ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: process.env.TABLE_NAME ?? 'kupgrade' });
+  // The local engine waits pollMs (fractions of a second in tests); the config's whole seconds only label the steps.
+  const pollSeconds = String(Math.max(1, Math.ceil(options.pollMs / 1000)));
+  const config = loadConfig({ SOAK_SECONDS: '0', ...process.env, POLL_SECONDS: pollSeconds, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: process.env.TABLE_NAME ?? 'kupgrade' });
   const db = createDb({ table: config.tableName, endpoint: dynamodbEndpoint });
   await ensureTable(db);
 
@@ -63,16 +71,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   let demo: KubeSim | undefined;
   if (options.demo) {
-    demo = await startKubeSim({ ...options.demo, kubeconfigPath: join(dataDir, 'demo', 'kubeconfig') });
+    // The demo cluster's objects live in the data directory too, so it survives a restart as a real cluster would.
+    demo = await startKubeSim({ ...options.demo, kubeconfigPath: join(dataDir, 'demo', 'kubeconfig'), statePath: join(dataDir, 'demo', 'cluster.json') });
     await registerDemo(db, demo);
   }
+  setApiContext(localApiContext({ db, workflow, dataDir }));
+  const api = options.http ? await startApiServer(options.http) : undefined;
   const resumed = await carryOnRunningUpgrades(db, workflow);
 
   return {
-    db, config, workflow, demo, dynamodbEndpoint, resumed,
+    db, config, workflow, demo, api, dynamodbEndpoint, resumed,
     async stop() {
+      await api?.close();
       await workflow.stopAll();
       await demo?.close();
+      setApiContext(undefined);
       setPhaseContext(undefined);
       await new Promise<void>((res) => dyn.close(() => res()));
     },

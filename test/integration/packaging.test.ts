@@ -12,6 +12,9 @@ import { allStates, checkTemplate, iamViolations, stateMachineProblems, stateMac
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, '.serverless');
 const FUNCTIONS = ['begin', 'precheck', 'master', 'nodeBatch', 'cleanup', 'onError'];
+const API_FUNCTIONS = ['listVersions', 'getOpenApi', 'listClusters', 'registerCluster', 'getCluster', 'unregisterCluster', 'startCheck', 'getCheck', 'startUpgrade', 'listUpgrades', 'getUpgrade', 'pauseUpgrade', 'resumeUpgrade', 'cancelUpgrade', 'listEvents'];
+/** The functions that read clusters for the API, so the API bundles never hold the Kubernetes client. */
+const CLUSTER_FUNCTIONS = ['readCluster', 'runCheck'];
 
 /** The environment of a clean CI runner: no credentials of any kind, no instance metadata. */
 function offlineEnv(): NodeJS.ProcessEnv {
@@ -77,7 +80,8 @@ describe('the state machine', () => {
 describe('the functions', () => {
   it('run nodejs22.x on arm64, each with a role of its own', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
-    expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)}LambdaFunction`).sort());
+    const all = [...FUNCTIONS, ...API_FUNCTIONS, ...CLUSTER_FUNCTIONS];
+    expect(functions.map(([id]) => id).sort()).toEqual(all.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)}LambdaFunction`).sort());
     const roles = functions.map(([, f]) => (f.Properties as Record<string, any>).Role['Fn::GetAtt'][0] as string);
     expect(new Set(roles).size).toBe(functions.length);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
@@ -86,9 +90,13 @@ describe('the functions', () => {
     }
   });
 
-  it('read only kupgrade/ secrets', () => {
+  it('touch only kupgrade/ secrets, and only registration writes them', () => {
     const grants = JSON.stringify(template).match(/secretsmanager:[A-Za-z]+/g) ?? [];
-    expect([...new Set(grants)]).toEqual(['secretsmanager:GetSecretValue']);
+    expect([...new Set(grants)].sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue']);
+    const writers = resourcesOfType('AWS::IAM::Role')
+      .filter(([, role]) => /secretsmanager:(Create|Delete)Secret/.test(JSON.stringify(role)))
+      .map(([id]) => id);
+    expect(writers.sort()).toEqual(['RegisterClusterRole', 'UnregisterClusterRole']);
     for (const [, role] of resourcesOfType('AWS::IAM::Role')) {
       for (const policy of (role.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: Array<Record<string, any>> } }>) {
         for (const s of policy.PolicyDocument.Statement.filter((s) => String(s.Action).startsWith('secretsmanager:'))) {
@@ -96,6 +104,14 @@ describe('the functions', () => {
         }
       }
     }
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has one route per API function, each with IAM authorization', () => {
+    const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as Record<string, any>);
+    expect(routes).toHaveLength(API_FUNCTIONS.length);
+    for (const r of routes) expect([r.RouteKey, r.AuthorizationType]).toEqual([r.RouteKey, 'AWS_IAM']);
   });
 });
 

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { handler as readClusterHandler } from '../../functions/cluster/readCluster.js';
+import { handler as runCheckHandler } from '../../functions/cluster/runCheck.js';
+import { newId, type ApiContext } from '../../src/api/context.js';
+import { snapshotOrThrow, type ClusterReader } from '../../src/clusters/clusterReader.js';
+import { FileSecretStore } from '../../src/secrets/fileSecretStore.js';
+import type { Db } from '../../src/store/db.js';
+import type { WorkflowPort } from '../../src/workflow/workflowPort.js';
+
+/**
+ * The API's context on the local stack: the same handlers of the two
+ * cluster-reading functions, called in-process through JSON as Lambda would
+ * (the check runs in the background, like an Event invoke), and kubeconfigs
+ * kept as 0600 files under the data directory.
+ */
+export function localApiContext(args: { db: Db; workflow: WorkflowPort; dataDir: string; onBackgroundError?: (err: unknown) => void }): ApiContext {
+  const viaJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+  const reader: ClusterReader = {
+    read: async (source) => snapshotOrThrow(viaJson(await readClusterHandler(viaJson(source))) as never),
+    startCheck: async (input) => {
+      void runCheckHandler(viaJson(input)).catch(args.onBackgroundError ?? ((err) => console.error('check failed:', err)));
+    },
+  };
+  return {
+    db: args.db,
+    workflow: args.workflow,
+    secrets: new FileSecretStore(join(args.dataDir, 'secrets')),
+    reader,
+    now: () => new Date().toISOString(),
+    newId,
+  };
+}

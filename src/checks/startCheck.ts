@@ -1,0 +1,32 @@
+import type { ClusterReader } from '../clusters/clusterReader.js';
+import { normalizeVersion } from '../domain/versions.js';
+import { createCheck, finishCheck, type Check } from '../store/checks.js';
+import { requireCluster } from '../store/clusters.js';
+import type { Db } from '../store/db.js';
+
+export interface StartCheckDeps {
+  db: Db;
+  reader: ClusterReader;
+  now(): string;
+  newId(prefix: string): string;
+}
+
+/** Records a running check and hands it to the reader; if the hand-off fails the check says so instead of running forever. */
+export async function startCheck(deps: StartCheckDeps, args: { clusterId: string; targetVersion: string }): Promise<Check> {
+  await requireCluster(deps.db, args.clusterId);
+  const check: Check = {
+    id: deps.newId('chk'),
+    clusterId: args.clusterId,
+    targetVersion: normalizeVersion(args.targetVersion),
+    report: { status: 'running', results: [] },
+    createdAt: deps.now(),
+  };
+  await createCheck(deps.db, check);
+  try {
+    await deps.reader.startCheck({ clusterId: check.clusterId, checkId: check.id });
+  } catch (err) {
+    await finishCheck(deps.db, check.clusterId, check.id, { report: { status: 'failed', results: [] }, error: `the check could not be started: ${(err as Error).message}`, finishedAt: deps.now() });
+    throw err;
+  }
+  return check;
+}

@@ -1,0 +1,35 @@
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SecretStore } from './secretStore.js';
+
+/** The local stack's secrets: one file per cluster, readable by its owner only, written whole (temp file, then rename). */
+export class FileSecretStore implements SecretStore {
+  private readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
+
+  private pathOf(clusterId: string): string {
+    return join(this.dir, `${clusterId}.kubeconfig`);
+  }
+
+  async putKubeconfig(clusterId: string, kubeconfig: string): Promise<string> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const path = this.pathOf(clusterId);
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, kubeconfig, { mode: 0o600 });
+    // mode is masked by the umask on create; make sure
+    await chmod(tmp, 0o600);
+    await rename(tmp, path);
+    return `file:${path}`;
+  }
+
+  owns(clusterId: string, ref: string): boolean {
+    return ref === `file:${this.pathOf(clusterId)}`;
+  }
+
+  async deleteKubeconfig(clusterId: string, ref: string): Promise<void> {
+    if (this.owns(clusterId, ref)) await rm(this.pathOf(clusterId), { force: true });
+  }
+}
