@@ -65,6 +65,8 @@ export interface Upgrade {
   executions: number;
   createdAt: string;
   updatedAt: string;
+  /** when a scheduled upgrade starts */
+  scheduledAt?: string;
   pausedAt?: string;
   /** epoch seconds; the table's TTL attribute, present only while paused */
   expiresAt?: number;

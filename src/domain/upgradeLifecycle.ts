@@ -62,3 +62,9 @@ export function finishUpgrade(u: Upgrade, status: Extract<UpgradeStatus, 'succee
   const { expiresAt: _e, ...rest } = u;
   return { ...rest, status, phase: 'done', currentBatch: null, masters: { ...u.masters, current: null }, updatedAt: now };
 }
+
+/** A scheduled upgrade's start time came: it runs from its precheck. */
+export function startScheduled(u: Upgrade, now: string): Upgrade {
+  if (u.status !== 'scheduled') return u;
+  return { ...u, status: 'running', updatedAt: now };
+}

@@ -1,6 +1,6 @@
 import { IllegalTransitionError } from './errors.js';
 
-export const UPGRADE_STATUSES = ['running', 'pausing', 'paused', 'cancelled', 'succeeded', 'failed', 'expired'] as const;
+export const UPGRADE_STATUSES = ['scheduled', 'running', 'pausing', 'paused', 'cancelled', 'succeeded', 'failed', 'expired'] as const;
 export type UpgradeStatus = (typeof UPGRADE_STATUSES)[number];
 
 export const PHASES = ['precheck', 'masters', 'nodes', 'cleanup', 'done'] as const;
@@ -12,6 +12,8 @@ export type Phase = (typeof PHASES)[number];
  * on the status it read, so a lost race is a conflict, never an overwrite.
  */
 const STATUS_TRANSITIONS: Record<UpgradeStatus, readonly UpgradeStatus[]> = {
+  // waiting for its start time: it holds the cluster and can be cancelled until then
+  scheduled: ['running', 'cancelled'],
   // running → paused directly when an error pauses it, or when a pause reaches a boundary with nothing in flight
   running: ['pausing', 'paused', 'succeeded', 'failed'],
   pausing: ['paused', 'cancelled'],
@@ -61,7 +63,7 @@ export type UserAction = 'pause' | 'resume' | 'cancel';
 const ACTIONS: Record<UserAction, readonly UpgradeStatus[]> = {
   pause: ['running'],
   resume: ['paused'],
-  cancel: ['paused', 'pausing'],
+  cancel: ['scheduled', 'paused', 'pausing'],
 };
 
 export function allowedAction(action: UserAction, status: UpgradeStatus): boolean {

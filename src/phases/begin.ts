@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../domain/errors.js';
+import { startScheduled } from '../domain/upgradeLifecycle.js';
 import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
 import { startUpgrade } from '../upgrades/startUpgrade.js';
 import type { PhaseContext, StepState } from './context.js';
@@ -41,6 +42,7 @@ export async function runBegin(ctx: PhaseContext, raw: unknown): Promise<StepSta
     return stepState(u, ctx.config);
   }
   let u = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
+  if (u.status === 'scheduled') u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.status === 'scheduled' ? startScheduled(cur, now) : null));
   if (u.cancelRequested && ['paused', 'pausing'].includes(u.status) && u.currentBatch === null && u.phase !== 'done') {
     u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.phase === 'cleanup' ? null : { ...cur, phase: 'cleanup', updatedAt: now }));
   }

@@ -1,8 +1,11 @@
-import { requestCancel, requestPause, resumeUpgrade } from '../domain/upgradeLifecycle.js';
+import { InvalidRequestError } from '../domain/errors.js';
+import { finishUpgrade, requestCancel, requestPause, resumeUpgrade } from '../domain/upgradeLifecycle.js';
+import { unlockCluster } from '../store/clusters.js';
+import type { SchedulerPort } from '../workflow/schedulerPort.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import type { Db } from '../store/db.js';
 import { appendEvent } from '../store/events.js';
-import { updateUpgrade } from '../store/upgrades.js';
+import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
 import type { WorkflowPort } from '../workflow/workflowPort.js';
 import { startUpgrade } from './startUpgrade.js';
 
@@ -15,14 +18,22 @@ import { startUpgrade } from './startUpgrade.js';
 export interface ControlDeps {
   db: Db;
   workflow: WorkflowPort;
+  /** needed only for upgrades with a start time */
+  scheduler?: SchedulerPort;
   now(): string;
 }
 
 const stepInput = (u: Upgrade) => ({ clusterId: u.clusterId, upgradeId: u.id });
 
-export async function requestUpgrade(deps: ControlDeps, args: { clusterId: string; upgradeId: string; targetVersion: string }): Promise<Upgrade> {
-  const u = await startUpgrade(deps.db, { ...args, now: deps.now() });
-  await deps.workflow.startExecution({ name: u.id, input: stepInput(u) });
+export async function requestUpgrade(deps: ControlDeps, args: { clusterId: string; upgradeId: string; targetVersion: string; startAt?: string }): Promise<Upgrade> {
+  const now = deps.now();
+  if (args.startAt !== undefined) {
+    if (!(Date.parse(args.startAt) > Date.parse(now))) throw new InvalidRequestError(`startAt ${args.startAt} is not in the future`, 'give an ISO time after now, or leave startAt out to start at once');
+    if (!deps.scheduler) throw new InvalidRequestError('scheduled upgrades are not available here', 'leave startAt out');
+  }
+  const u = await startUpgrade(deps.db, { ...args, now });
+  if (u.status === 'scheduled') await deps.scheduler!.scheduleStart({ name: u.id, at: u.scheduledAt!, input: stepInput(u) });
+  else await deps.workflow.startExecution({ name: u.id, input: stepInput(u) });
   return u;
 }
 
@@ -43,9 +54,21 @@ export async function resumeRequest(deps: ControlDeps, clusterId: string, upgrad
 
 export async function cancelRequest(deps: ControlDeps, clusterId: string, upgradeId: string): Promise<Upgrade> {
   const now = deps.now();
+  const current = await requireUpgrade(deps.db, clusterId, upgradeId);
+  if (current.status === 'scheduled') return cancelScheduled(deps, current, now);
   const u = await updateUpgrade(deps.db, clusterId, upgradeId, (cur) => requestCancel(cur, now));
   await appendEvent(deps.db, u.id, { at: now, type: 'CancelRequested', message: 'cancel requested: upgraded nodes stay upgraded, nothing new starts' });
   // A pausing upgrade's execution sees the cancel at its next boundary; a paused one has none running.
   if (u.status === 'paused') await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
+  return u;
+}
+
+/** Nothing has touched the cluster yet: the schedule goes, the upgrade ends cancelled, the cluster is free. */
+async function cancelScheduled(deps: ControlDeps, scheduled: Upgrade, now: string): Promise<Upgrade> {
+  const u = await updateUpgrade(deps.db, scheduled.clusterId, scheduled.id, (cur) => (cur.status === 'scheduled' ? finishUpgrade(cur, 'cancelled', now) : requestCancel(cur, now)));
+  if (u.status !== 'cancelled') return u;
+  await deps.scheduler?.cancelStart(u.id);
+  await unlockCluster(deps.db, u.clusterId, u.id, now);
+  await appendEvent(deps.db, u.id, { at: now, type: 'UpgradeCancelled', message: 'scheduled upgrade cancelled before it started; its schedule was removed' });
   return u;
 }

@@ -1,13 +1,14 @@
 import type { Upgrade } from '../domain/upgrade.js';
 
 /** A fresh upgrade item, before its precheck has read the cluster. */
-export function newUpgrade(args: { id: string; clusterId: string; fromVersion: string; toVersion: string; now: string }): Upgrade {
+export function newUpgrade(args: { id: string; clusterId: string; fromVersion: string; toVersion: string; now: string; startAt?: string }): Upgrade {
   return {
     id: args.id,
     clusterId: args.clusterId,
     fromVersion: args.fromVersion,
     toVersion: args.toVersion,
-    status: 'running',
+    status: args.startAt ? 'scheduled' : 'running',
+    ...(args.startAt ? { scheduledAt: new Date(args.startAt).toISOString() } : {}),
     phase: 'precheck',
     pauseRequested: false,
     cancelRequested: false,

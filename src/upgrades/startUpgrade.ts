@@ -20,7 +20,7 @@ const ORPHAN_LOCK_MS = 60_000;
  */
 export async function startUpgrade(
   db: Db,
-  args: { clusterId: string; upgradeId: string; targetVersion: string; now: string },
+  args: { clusterId: string; upgradeId: string; targetVersion: string; now: string; startAt?: string },
 ): Promise<Upgrade> {
   const existing = await getUpgrade(db, args.clusterId, args.upgradeId);
   if (existing) return existing;
@@ -37,6 +37,7 @@ export async function startUpgrade(
     fromVersion: cluster.version,
     toVersion: normalizeVersion(args.targetVersion),
     now: args.now,
+    startAt: args.startAt,
   });
   try {
     await createUpgrade(db, upgrade);
@@ -47,7 +48,7 @@ export async function startUpgrade(
   await appendEvent(db, upgrade.id, {
     at: args.now,
     type: 'UpgradeCreated',
-    message: `upgrade from ${upgrade.fromVersion} to ${upgrade.toVersion} created`,
+    message: `upgrade from ${upgrade.fromVersion} to ${upgrade.toVersion} ${upgrade.scheduledAt ? `scheduled for ${upgrade.scheduledAt}` : 'created'}`,
   });
   return upgrade;
 }

@@ -15,6 +15,7 @@ import { ensureTable } from '../../src/store/tableSchema.js';
 import { getUpgrade, requireUpgrade } from '../../src/store/upgrades.js';
 import type { ControlDeps } from '../../src/upgrades/control.js';
 import { LocalWorkflow } from '../../src/workflow/localEngine.js';
+import { LocalScheduler } from '../../src/workflow/localScheduler.js';
 import { MemoryNotifier, type Notifier } from '../../src/notify/notifier.js';
 import { statusEffects } from '../../src/upgrades/statusEffects.js';
 
@@ -23,7 +24,7 @@ export interface TestStack {
   sim: KubeSim;
   driver: ClusterDriver;
   workflow: LocalWorkflow;
-  controls: ControlDeps;
+  controls: ControlDeps & { scheduler: LocalScheduler };
   ctx: PhaseContext;
   notifier: Notifier;
   clusterId: string;
@@ -58,10 +59,11 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
   const ctx: PhaseContext = { config, db, now, driverFor: async (c) => createKubernetesDriver(await readKubeconfig(c.kubeconfigRef)) };
   setPhaseContext(ctx);
   const workflow = new LocalWorkflow({ handlers: PHASE_HANDLERS, waitMs: 10, retryMs: 10 });
+  const scheduler = new LocalScheduler(workflow);
   const upgrade = (id: string) => requireUpgrade(db, clusterId, id);
   return {
     db, sim, driver, workflow, ctx, clusterId, upgrade, notifier,
-    controls: { db, workflow, now },
+    controls: { db, workflow, now, scheduler },
     async waitForUpgrade(id, check, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -73,6 +75,7 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
       }
     },
     async stop() {
+      scheduler.stopAll();
       await workflow.stopAll();
       setPhaseContext(undefined);
       await sim.close();

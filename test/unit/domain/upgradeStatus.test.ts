@@ -13,6 +13,8 @@ describe('upgradeStatus', () => {
     ['paused', 'running'],
     ['paused', 'cancelled'],
     ['paused', 'expired'],
+    ['scheduled', 'running'],
+    ['scheduled', 'cancelled'],
   ] as const)('allows %s → %s', (from, to) => {
     expect(canTransition(from, to)).toBe(true);
   });
@@ -26,6 +28,8 @@ describe('upgradeStatus', () => {
     ['cancelled', 'paused'],
     ['failed', 'running'],
     ['expired', 'running'],
+    ['scheduled', 'paused'],
+    ['scheduled', 'succeeded'],
   ] as const)('rejects %s → %s', (from, to) => {
     expect(() => assertTransition(from, to)).toThrow(IllegalTransitionError);
   });
@@ -45,9 +49,9 @@ describe('upgradeStatus', () => {
     expect(() => assertPhase('done', 'cleanup')).toThrow(IllegalTransitionError);
   });
 
-  it('allows pause only while running, resume only while paused, cancel while paused or pausing', () => {
+  it('allows pause only while running, resume only while paused, cancel while scheduled, pausing or paused', () => {
     expect(UPGRADE_STATUSES.filter((s) => allowedAction('pause', s))).toEqual(['running']);
     expect(UPGRADE_STATUSES.filter((s) => allowedAction('resume', s))).toEqual(['paused']);
-    expect(UPGRADE_STATUSES.filter((s) => allowedAction('cancel', s))).toEqual(['pausing', 'paused']);
+    expect(UPGRADE_STATUSES.filter((s) => allowedAction('cancel', s))).toEqual(['scheduled', 'pausing', 'paused']);
   });
 });

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getCluster } from '../../src/store/clusters.js';
+import { cancelRequest, requestUpgrade } from '../../src/upgrades/control.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const TARGET = '1.31.10';
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+describe('scheduled upgrades', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ sim: { masters: 1, workers: 4, upgradeMs: 50 } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('refuses a start time in the past, changing nothing', async () => {
+    await expect(requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-past', targetVersion: TARGET, startAt: inSeconds(-60) })).rejects.toMatchObject({ reason: 'InvalidRequest' });
+    expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
+  });
+
+  it('can be cancelled before it starts: the schedule goes, nothing runs, the cluster is free', async () => {
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-later', targetVersion: TARGET, startAt: inSeconds(3600) });
+    expect(u).toMatchObject({ status: 'scheduled', phase: 'precheck' });
+    expect(stack.controls.scheduler.pending()).toEqual(['upg-later']);
+    expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBe('upg-later');
+
+    const cancelled = await cancelRequest(stack.controls, stack.clusterId, u.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', phase: 'done' });
+    expect(stack.controls.scheduler.pending()).toEqual([]);
+    expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
+    for (const n of await stack.driver.listNodes()) expect(n.kubeletVersion).toBe('1.30.4');
+  });
+
+  it('shows scheduled until its time, then fires and runs to the end', async () => {
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-soon', targetVersion: TARGET, startAt: inSeconds(1.5) });
+    expect(u.status).toBe('scheduled');
+    expect((await stack.upgrade(u.id)).status).toBe('scheduled');
+    const done = await stack.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
+    expect(Date.parse(done.updatedAt)).toBeGreaterThanOrEqual(Date.parse(u.scheduledAt!));
+    for (const n of await stack.driver.listNodes()) expect(n.kubeletVersion).toBe(TARGET);
+  });
+});
