@@ -5,6 +5,12 @@ import { ExecutionAlreadyExistsError, type WorkflowPort } from './workflowPort.j
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
+/** An event of aws-local-stepfunctions' execution log (the package does not export its type). */
+export interface LocalEvent {
+  type: string;
+  state?: { name: string; type: string };
+}
+
 export const ASL_PATH = new URL('../../statemachine/upgrade.asl.json', import.meta.url);
 
 export function loadDefinition(path: URL | string = ASL_PATH): StateMachineDefinition {
@@ -38,6 +44,8 @@ export interface LocalWorkflowOptions {
   /** milliseconds between Retry attempts (default: the ASL's own intervals) */
   retryMs?: number;
   definition?: StateMachineDefinition;
+  /** every event of every execution (StateEntered, …), e.g. to count state transitions (bench/) */
+  onEvent?: (executionName: string, event: LocalEvent) => void;
 }
 
 interface LocalExecution {
@@ -79,6 +87,10 @@ export class LocalWorkflow implements WorkflowPort {
       noThrowOnAbort: true,
       context: { Execution: { Id: executionArn, Name: args.name, Input: args.input, StartTime: new Date().toISOString() } } as never,
     });
+    // Drained always: the engine queues every event (with its state's input) until someone reads it.
+    void (async () => {
+      for await (const event of run.eventLogs) this.options.onEvent?.(args.name, event as LocalEvent);
+    })().catch(() => undefined);
     const execution: LocalExecution = { input, abort: run.abort, status: 'RUNNING', result: Promise.resolve() };
     execution.result = run.result.then(
       (output) => {
