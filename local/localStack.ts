@@ -19,6 +19,10 @@ import { startKubeSim, type KubeSim } from './kube-sim/index.js';
 import { localApiContext } from './http/localApiContext.js';
 import { startApiServer, type LocalApiServer } from './http/server.js';
 import { PHASE_HANDLERS } from './phaseHandlers.js';
+import { startSweeper } from './sweeper.js';
+import { LocalScheduler } from '../src/workflow/localScheduler.js';
+import { MemoryNotifier, type StatusChange } from '../src/notify/notifier.js';
+import { statusEffects } from '../src/upgrades/statusEffects.js';
 
 // The pinned SDK runs on Node 20; its notice about future releases is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,12 +34,19 @@ export interface LocalStackOptions {
   demo?: { masters: number; workers: number; version: string; upgradeMs: number };
   /** the HTTP API on 127.0.0.1 (or host), behind a bearer token */
   http?: { port: number; token: string; host?: string };
+  /** how often paused upgrades past their expiry are closed (the deployed schedule runs hourly) */
+  sweepSeconds?: number;
+  /** told of every status change, as EventBridge would be when deployed */
+  onStatusChange?: (change: StatusChange) => void;
 }
 
 export interface LocalStack {
   db: Db;
   config: Config;
   workflow: LocalWorkflow;
+  scheduler: LocalScheduler;
+  /** every status change published, in order */
+  notifier: MemoryNotifier;
   demo?: KubeSim;
   api?: LocalApiServer;
   dynamodbEndpoint: string;
@@ -64,10 +75,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const config = loadConfig({ SOAK_SECONDS: '0', ...process.env, POLL_SECONDS: pollSeconds, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: process.env.TABLE_NAME ?? 'kupgrade' });
   const db = createDb({ table: config.tableName, endpoint: dynamodbEndpoint });
   await ensureTable(db);
+  const notifier = new MemoryNotifier(options.onStatusChange);
+  db.onUpgradeChange = statusEffects(db, notifier);
 
   const ctx: PhaseContext = { config, db, now: () => new Date().toISOString(), driverFor: async (c) => createKubernetesDriver(await readKubeconfig(c.kubeconfigRef)) };
   setPhaseContext(ctx);
   const workflow = new LocalWorkflow({ handlers: PHASE_HANDLERS, waitMs: options.pollMs });
+  const scheduler = new LocalScheduler(workflow);
 
   let demo: KubeSim | undefined;
   if (options.demo) {
@@ -75,13 +89,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     demo = await startKubeSim({ ...options.demo, kubeconfigPath: join(dataDir, 'demo', 'kubeconfig'), statePath: join(dataDir, 'demo', 'cluster.json') });
     await registerDemo(db, demo);
   }
-  setApiContext(localApiContext({ db, workflow, dataDir }));
+  setApiContext(localApiContext({ db, workflow, scheduler, dataDir }));
   const api = options.http ? await startApiServer(options.http) : undefined;
-  const resumed = await carryOnRunningUpgrades(db, workflow);
+  const resumed = await carryOnRunningUpgrades(db, workflow, scheduler);
+  const sweeper = startSweeper(ctx, options.sweepSeconds ?? Number(process.env.SWEEP_SECONDS ?? 60));
 
   return {
-    db, config, workflow, demo, api, dynamodbEndpoint, resumed,
+    db, config, workflow, scheduler, notifier, demo, api, dynamodbEndpoint, resumed,
     async stop() {
+      sweeper.stop();
+      scheduler.stopAll();
       await api?.close();
       await workflow.stopAll();
       await demo?.close();
@@ -98,11 +115,18 @@ async function registerDemo(db: Db, sim: KubeSim): Promise<void> {
   await putCluster(db, { id: 'demo', name: 'demo', version: sim.serverVersion.replace(/^v/, ''), kubeconfigRef: `file:${sim.kubeconfigPath}`, createdAt: now, updatedAt: now });
 }
 
-/** An upgrade that was running or pausing when the stack stopped continues in a new local execution. */
-async function carryOnRunningUpgrades(db: Db, workflow: LocalWorkflow): Promise<string[]> {
+/**
+ * An upgrade that was running or pausing when the stack stopped continues in
+ * a new local execution; a scheduled one gets its timer back.
+ */
+async function carryOnRunningUpgrades(db: Db, workflow: LocalWorkflow, scheduler: LocalScheduler): Promise<string[]> {
   const started: string[] = [];
   for (const cluster of await listClusters(db)) {
     for (const u of await listUpgrades(db, cluster.id)) {
+      if (u.status === 'scheduled') {
+        await scheduler.scheduleStart({ name: u.id, at: u.scheduledAt ?? new Date().toISOString(), input: { clusterId: u.clusterId, upgradeId: u.id } });
+        continue;
+      }
       if (!isActive(u.status) || (u.status === 'paused' && !u.cancelRequested)) continue;
       const name = `${u.id}-restart-${Date.now()}`;
       await workflow.startExecution({ name, input: { clusterId: u.clusterId, upgradeId: u.id } });

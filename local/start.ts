@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   KUPGRADE_DATA_DIR: z.string().default('.kupgrade'),
   POLL_SECONDS: z.coerce.number().min(0).default(1),
   KUPGRADE_DEMO_UPGRADE_SECONDS: z.coerce.number().min(0).default(3),
+  SWEEP_SECONDS: z.coerce.number().positive().default(60),
 });
 const parsed = EnvSchema.safeParse(process.env);
 if (!parsed.success) {
@@ -41,6 +42,9 @@ const stack = await startLocalStack({
   pollMs: Math.round(env.POLL_SECONDS * 1000),
   demo: opts.demo ? { masters: 3, workers: 10, version: demoVersion(), upgradeMs: Math.round(env.KUPGRADE_DEMO_UPGRADE_SECONDS * 1000) } : undefined,
   http: { port: env.PORT, token, host: env.KUPGRADE_HOST },
+  sweepSeconds: env.SWEEP_SECONDS,
+  // What EventBridge receives when deployed: one line per status change.
+  onStatusChange: (c) => console.log(`status: ${c.clusterId}/${c.upgradeId} ${c.from ?? '(new)'} → ${c.to}${c.error ? ` (${c.error.reason}: ${c.error.message})` : ''}`),
 });
 console.log(`kupgrade local stack is up (data in ${opts.dataDir})`);
 console.log(`api: ${stack.api!.url}`);

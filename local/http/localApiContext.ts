@@ -6,6 +6,7 @@ import { snapshotOrThrow, type ClusterReader } from '../../src/clusters/clusterR
 import { FileSecretStore } from '../../src/secrets/fileSecretStore.js';
 import type { Db } from '../../src/store/db.js';
 import type { WorkflowPort } from '../../src/workflow/workflowPort.js';
+import type { SchedulerPort } from '../../src/workflow/schedulerPort.js';
 
 /**
  * The API's context on the local stack: the same handlers of the two
@@ -13,7 +14,7 @@ import type { WorkflowPort } from '../../src/workflow/workflowPort.js';
  * (the check runs in the background, like an Event invoke), and kubeconfigs
  * kept as 0600 files under the data directory.
  */
-export function localApiContext(args: { db: Db; workflow: WorkflowPort; dataDir: string; onBackgroundError?: (err: unknown) => void }): ApiContext {
+export function localApiContext(args: { db: Db; workflow: WorkflowPort; scheduler?: SchedulerPort; dataDir: string; onBackgroundError?: (err: unknown) => void }): ApiContext {
   const viaJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
   const reader: ClusterReader = {
     read: async (source) => snapshotOrThrow(viaJson(await readClusterHandler(viaJson(source))) as never),
@@ -24,6 +25,7 @@ export function localApiContext(args: { db: Db; workflow: WorkflowPort; dataDir:
   return {
     db: args.db,
     workflow: args.workflow,
+    scheduler: args.scheduler,
     secrets: new FileSecretStore(join(args.dataDir, 'secrets')),
     reader,
     now: () => new Date().toISOString(),

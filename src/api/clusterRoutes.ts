@@ -1,11 +1,11 @@
 import { registerCluster, unregisterCluster } from '../clusters/registerCluster.js';
 import { KupgradeError } from '../domain/errors.js';
 import type { Upgrade } from '../domain/upgrade.js';
-import { listClusters, requireCluster, type Cluster } from '../store/clusters.js';
+import { listClusters, requireCluster, setMaintenanceWindow, type Cluster } from '../store/clusters.js';
 import { getUpgrade } from '../store/upgrades.js';
 import type { ApiContext } from './context.js';
 import { defineRoute } from './httpHandler.js';
-import { ClusterParamsSchema, RegisterClusterSchema } from './schemas.js';
+import { ClusterParamsSchema, MaintenanceWindowBodySchema, RegisterClusterSchema } from './schemas.js';
 import { clusterDetailView, clusterView } from './views.js';
 
 const activeOf = async (ctx: ApiContext, c: Cluster): Promise<Upgrade | undefined> => (c.activeUpgradeId ? getUpgrade(ctx.db, c.id, c.activeUpgradeId) : undefined);
@@ -46,5 +46,16 @@ export const unregisterClusterRoute = defineRoute({
   async run(ctx, { params }) {
     await unregisterCluster(ctx, params.clusterId);
     return { status: 204 };
+  },
+});
+
+/** Sets or removes the window in which worker batches may start. */
+export const setMaintenanceWindowRoute = defineRoute({
+  params: ClusterParamsSchema,
+  body: MaintenanceWindowBodySchema,
+  async run(ctx, { params, body }) {
+    await setMaintenanceWindow(ctx.db, params.clusterId, body.maintenanceWindow, ctx.now());
+    const cluster = await requireCluster(ctx.db, params.clusterId);
+    return { status: 200, body: clusterView(cluster, await activeOf(ctx, cluster)) };
   },
 });

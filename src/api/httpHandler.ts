@@ -10,15 +10,26 @@ export interface ApiResult {
 }
 
 /** One route's logic: its path parameters and body schemas, and what it does with them. */
-export interface Route<P, B> {
+export interface Route<P, B, Q = Record<string, never>> {
   params?: z.ZodType<P>;
   /** routes without a body accept none, or `{}` */
   body?: z.ZodType<B>;
-  run(ctx: ApiContext, input: { params: P; body: B }): Promise<ApiResult>;
+  /** routes without a query schema refuse query parameters */
+  query?: z.ZodType<Q>;
+  run(ctx: ApiContext, input: { params: P; body: B; query: Q }): Promise<ApiResult>;
 }
 
-export function defineRoute<P = Record<string, never>, B = undefined>(route: Route<P, B>): Route<P, B> {
+export function defineRoute<P = Record<string, never>, B = undefined, Q = Record<string, never>>(route: Route<P, B, Q>): Route<P, B, Q> {
   return route;
+}
+
+function parseQuery<Q>(route: Route<unknown, unknown, Q>, event: HttpEvent): Q {
+  const raw = event.queryStringParameters ?? {};
+  if (!route.query) {
+    if (Object.keys(raw).length) throw new BadRequestError('ValidationFailed', `this route takes no query parameters (got ${Object.keys(raw).join(', ')})`, 'send the request without a query string');
+    return {} as Q;
+  }
+  return route.query.parse(raw);
 }
 
 function parseJson(event: HttpEvent): unknown {
@@ -31,7 +42,7 @@ function parseJson(event: HttpEvent): unknown {
   }
 }
 
-function parseBody<B>(route: Route<unknown, B>, event: HttpEvent): B {
+function parseBody<B>(route: Route<unknown, B, unknown>, event: HttpEvent): B {
   const json = parseJson(event);
   if (!route.body) {
     const empty = json === undefined || (typeof json === 'object' && json !== null && !Array.isArray(json) && Object.keys(json).length === 0);
@@ -53,13 +64,14 @@ const reply = (statusCode: number, body: unknown): HttpResult => ({
  * the path parameters and the body, run, answer JSON. Every error takes the
  * documented shape; one log line per request, never with the body.
  */
-export function httpHandler<P, B>(route: Route<P, B>) {
+export function httpHandler<P, B, Q>(route: Route<P, B, Q>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     logger.appendKeys({ route: event.routeKey, requestId: event.requestContext?.requestId });
     try {
       const params = (route.params ? route.params.parse(event.pathParameters ?? {}) : {}) as P;
-      const body = parseBody(route as Route<unknown, B>, event);
-      const out = await route.run(apiContext(), { params, body });
+      const body = parseBody(route as Route<unknown, B, unknown>, event);
+      const query = parseQuery(route as Route<unknown, unknown, Q>, event);
+      const out = await route.run(apiContext(), { params, body, query });
       logger.info('request', { status: out.status });
       return reply(out.status, out.body);
     } catch (err) {

@@ -19,7 +19,7 @@ function operationOf(op: Operation) {
   return {
     operationId: op.fn,
     summary: op.summary,
-    ...(op.params ? { requestParams: { path: op.params } } : {}),
+    ...(op.params || op.query ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } } : {}),
     ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
     responses,
   };

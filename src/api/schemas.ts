@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PHASES, UPGRADE_STATUSES } from '../domain/upgradeStatus.js';
+import { MaintenanceWindowSchema } from '../domain/maintenanceWindow.js';
 
 /**
  * The HTTP contract (API.md) as zod schemas: requests are parsed with them,
@@ -41,6 +42,19 @@ export const RegisterClusterSchema = z
 export type RegisterClusterBody = z.infer<typeof RegisterClusterSchema>;
 
 export const TargetVersionSchema = z.strictObject({ targetVersion: VersionSchema }).meta({ id: 'TargetVersion' });
+export const StartUpgradeSchema = z
+  .strictObject({
+    targetVersion: VersionSchema,
+    startAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'start later, at this ISO time (until then the upgrade is scheduled)' }),
+  })
+  .meta({ id: 'StartUpgrade' });
+export const MaintenanceWindowBodySchema = z
+  .strictObject({ maintenanceWindow: MaintenanceWindowSchema.nullable().meta({ description: 'when worker batches may start; null removes the window' }) })
+  .meta({ id: 'MaintenanceWindowBody' });
+export const EventsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'the nextCursor of a previous page').optional(),
+});
 export const NoBodySchema = z.strictObject({});
 
 export const ClusterParamsSchema = z.strictObject({ clusterId: ClusterIdSchema });
@@ -82,6 +96,7 @@ export const ClusterSchema = z
     version: z.string(),
     availableUpgrades: z.array(z.string()),
     upgrade: UpgradeSummarySchema.nullable(),
+    maintenanceWindow: MaintenanceWindowSchema.nullable(),
     createdAt: z.string(),
   })
   .meta({ id: 'Cluster' });
@@ -109,7 +124,12 @@ export const UpgradeSchema = z
     updatedAt: z.string(),
     pausedAt: z.string().nullable(),
     expiresAt: z.string().nullable(),
+    scheduledAt: z.string().nullable(),
+    plan: PlanSchema.nullable().meta({ description: "the masters' order and the worker batches not started yet" }),
+    waitingForWindow: z.object({ since: z.string(), nextStart: z.string().optional() }).nullable(),
+    advice: z.array(z.string()).meta({ description: 'what to do after the upgrade' }),
   })
   .meta({ id: 'Upgrade' });
 export const EventSchema = z.object({ at: z.string(), type: z.string(), message: z.string(), node: z.string().optional() }).meta({ id: 'Event' });
+export const EventPageSchema = z.object({ events: z.array(EventSchema), nextCursor: z.string().optional().meta({ description: 'pass as ?cursor= for the next page; absent on the last' }) }).meta({ id: 'EventPage' });
 export const VersionsSchema = z.object({ versions: z.array(z.string()) }).meta({ id: 'Versions' });

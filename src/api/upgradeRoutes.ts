@@ -3,12 +3,13 @@ import { inCatalog, VERSION_CATALOG } from '../domain/catalog.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import { listBatches } from '../store/batches.js';
 import { requireCluster } from '../store/clusters.js';
-import { listEvents } from '../store/events.js';
+import { listEventsPage } from '../store/events.js';
+import { isExpired } from '../domain/expiry.js';
 import { listUpgrades, requireUpgrade } from '../store/upgrades.js';
 import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../upgrades/control.js';
 import type { ApiContext } from './context.js';
 import { defineRoute } from './httpHandler.js';
-import { ClusterParamsSchema, TargetVersionSchema, UpgradeParamsSchema } from './schemas.js';
+import { ClusterParamsSchema, EventsQuerySchema, StartUpgradeSchema, UpgradeParamsSchema } from './schemas.js';
 import { upgradeView } from './views.js';
 
 /** Only versions of the catalog are offered (GET /versions), as a managed console offers its list. */
@@ -22,11 +23,11 @@ const view = async (ctx: ApiContext, u: Upgrade) => upgradeView(u, await listBat
 
 export const startUpgradeRoute = defineRoute({
   params: ClusterParamsSchema,
-  body: TargetVersionSchema,
+  body: StartUpgradeSchema,
   async run(ctx, { params, body }) {
     requireOffered(body.targetVersion);
     // A fresh id per request; the cluster's conditional lock makes a second start (or a retry) a 409.
-    const u = await requestUpgrade(ctx, { clusterId: params.clusterId, upgradeId: ctx.newId('upg'), targetVersion: body.targetVersion });
+    const u = await requestUpgrade(ctx, { clusterId: params.clusterId, upgradeId: ctx.newId('upg'), targetVersion: body.targetVersion, startAt: body.startAt });
     return { status: 202, body: upgradeView(u, []) };
   },
 });
@@ -60,10 +61,13 @@ export const pauseUpgradeRoute = control(pauseRequest);
 export const resumeUpgradeRoute = control(resumeRequest);
 export const cancelUpgradeRoute = control(cancelRequest);
 
+/** Oldest first, a page at a time; an expired upgrade has no events left to show. */
 export const listEventsRoute = defineRoute({
   params: UpgradeParamsSchema,
-  async run(ctx, { params }) {
+  query: EventsQuerySchema,
+  async run(ctx, { params, query }) {
     const u = await requireUpgrade(ctx.db, params.clusterId, params.upgradeId);
-    return { status: 200, body: { events: await listEvents(ctx.db, u.id) } };
+    if (isExpired(u, ctx.now())) return { status: 200, body: { events: [] } };
+    return { status: 200, body: await listEventsPage(ctx.db, u.id, { limit: query.limit, cursor: query.cursor }) };
   },
 });

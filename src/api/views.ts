@@ -3,19 +3,21 @@ import type { NodeView } from '../clusters/clusterReader.js';
 import { availableUpgrades } from '../domain/catalog.js';
 import type { Batch, Upgrade } from '../domain/upgrade.js';
 import { isActive } from '../domain/upgradeStatus.js';
+import { effectiveStatus, isExpired } from '../domain/expiry.js';
 import type { Check } from '../store/checks.js';
 import type { Cluster } from '../store/clusters.js';
 import type { CheckSchema, ClusterSchema, UpgradeSchema } from './schemas.js';
 
 /** Stored items as API.md shows them: no keys, no bookkeeping, times as ISO strings, absent fields as null. */
 
-export function clusterView(c: Cluster, active: Upgrade | undefined): z.infer<typeof ClusterSchema> {
+export function clusterView(c: Cluster, active: Upgrade | undefined, now = new Date().toISOString()): z.infer<typeof ClusterSchema> {
   return {
     id: c.id,
     name: c.name,
     version: c.version,
     availableUpgrades: availableUpgrades({ serverVersion: c.version, oldestKubelet: c.oldestKubelet }),
-    upgrade: active && isActive(active.status) ? { id: active.id, status: active.status, phase: active.phase } : null,
+    upgrade: active && isActive(effectiveStatus(active, now)) ? { id: active.id, status: effectiveStatus(active, now), phase: active.phase } : null,
+    maintenanceWindow: c.maintenanceWindow ?? null,
     createdAt: c.createdAt,
   };
 }
@@ -24,14 +26,16 @@ export function clusterDetailView(c: Cluster, active: Upgrade | undefined, nodes
   return { ...clusterView(c, active), nodes: nodes.nodes, ...(nodes.error ? { nodesError: nodes.error } : {}) };
 }
 
-export function upgradeView(u: Upgrade, batches: readonly Batch[]): z.infer<typeof UpgradeSchema> {
+/** An upgrade paused past its expiry reads as expired even before a closer gets to it (TTL deletion lags). */
+export function upgradeView(u: Upgrade, batches: readonly Batch[], now = new Date().toISOString()): z.infer<typeof UpgradeSchema> {
+  const expired = isExpired(u, now);
   return {
     id: u.id,
     clusterId: u.clusterId,
     fromVersion: u.fromVersion,
     toVersion: u.toVersion,
-    status: u.status,
-    phase: u.phase,
+    status: effectiveStatus(u, now),
+    phase: expired ? 'done' : u.phase,
     precheck: u.precheck ?? null,
     masters: { total: u.masters.total, upgraded: u.masters.upgraded, current: u.masters.current },
     nodes: { total: u.nodes.total, upgraded: u.nodes.upgraded },
@@ -45,6 +49,10 @@ export function upgradeView(u: Upgrade, batches: readonly Batch[]): z.infer<type
     pausedAt: u.pausedAt ?? null,
     // stored as epoch seconds (the table's TTL attribute)
     expiresAt: u.expiresAt === undefined ? null : new Date(u.expiresAt * 1000).toISOString(),
+    scheduledAt: u.scheduledAt ?? null,
+    plan: u.plan ?? null,
+    waitingForWindow: u.waitingForWindow ?? null,
+    advice: u.advice ?? [],
   };
 }
 

@@ -15,5 +15,6 @@ export function effectiveStatus(u: Pick<Upgrade, 'status' | 'expiresAt'>, now: s
 }
 
 export function expiresAtFor(pausedAt: string, expirySeconds: number): number {
-  return Math.floor(Date.parse(pausedAt) / 1000) + expirySeconds;
+  // rounded up: an upgrade never expires before it has been paused for the full time
+  return Math.ceil(Date.parse(pausedAt) / 1000) + expirySeconds;
 }

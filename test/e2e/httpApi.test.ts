@@ -114,6 +114,8 @@ describe('the local stack over HTTP', () => {
     expect(Date.parse(paused.expiresAt)).toBeGreaterThan(Date.now());
     expect((await api('GET', '/clusters')).body.clusters).toContainEqual(expect.objectContaining({ id: 'alpha', upgrade: { id, status: 'paused', phase: 'nodes' } }));
 
+    // Pausing also gives the upgrade's events its TTL, just after the status write: let that settle first.
+    await until(() => scanAll(stack.db), (items) => items.filter((i) => i.pk === `UPGRADE#${id}` && String(i.sk).startsWith('EVENT#')).every((i) => i.expiresAt !== undefined));
     // Refused while paused: nothing changes.
     await refused('POST', `/clusters/alpha/upgrades/${id}/pause`, undefined, 409, 'Conflict');
     await refused('POST', '/clusters/alpha/upgrades', { targetVersion: '1.32.6' }, 409, 'Conflict');

@@ -32,7 +32,7 @@ describe('the 15-day expiry, shortened', () => {
 
   it('stamps the upgrade and its events with expiresAt while paused and removes it on resume', async () => {
     const paused = await pausedUpgrade(stack, 'upg-stamp');
-    expect(paused.expiresAt).toBe(Math.floor(Date.parse(paused.pausedAt!) / 1000) + 3);
+    expect(paused.expiresAt).toBe(Math.ceil(Date.parse(paused.pausedAt!) / 1000) + 3);
     const stamped = await rawEvents(stack, paused.id);
     expect(stamped.length).toBeGreaterThan(5);
     expect(stamped.every((e) => e.expiresAt === paused.expiresAt)).toBe(true);

@@ -12,9 +12,11 @@ import { allStates, checkTemplate, iamViolations, stateMachineProblems, stateMac
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, '.serverless');
 const FUNCTIONS = ['begin', 'precheck', 'master', 'nodeBatch', 'cleanup', 'onError'];
-const API_FUNCTIONS = ['listVersions', 'getOpenApi', 'listClusters', 'registerCluster', 'getCluster', 'unregisterCluster', 'startCheck', 'getCheck', 'startUpgrade', 'listUpgrades', 'getUpgrade', 'pauseUpgrade', 'resumeUpgrade', 'cancelUpgrade', 'listEvents'];
+const API_FUNCTIONS = ['listVersions', 'getOpenApi', 'listClusters', 'registerCluster', 'getCluster', 'unregisterCluster', 'startCheck', 'getCheck', 'startUpgrade', 'listUpgrades', 'getUpgrade', 'pauseUpgrade', 'resumeUpgrade', 'cancelUpgrade', 'listEvents', 'setMaintenanceWindow'];
 /** The functions that read clusters for the API, so the API bundles never hold the Kubernetes client. */
 const CLUSTER_FUNCTIONS = ['readCluster', 'runCheck'];
+/** The 15-day expiry: the hourly sweeper and the TTL stream handler. */
+const EXPIRY_FUNCTIONS = ['sweeper', 'ttlStream'];
 
 /** The environment of a clean CI runner: no credentials of any kind, no instance metadata. */
 function offlineEnv(): NodeJS.ProcessEnv {
@@ -80,7 +82,7 @@ describe('the state machine', () => {
 describe('the functions', () => {
   it('run nodejs22.x on arm64, each with a role of its own', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
-    const all = [...FUNCTIONS, ...API_FUNCTIONS, ...CLUSTER_FUNCTIONS];
+    const all = [...FUNCTIONS, ...API_FUNCTIONS, ...CLUSTER_FUNCTIONS, ...EXPIRY_FUNCTIONS];
     expect(functions.map(([id]) => id).sort()).toEqual(all.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)}LambdaFunction`).sort());
     const roles = functions.map(([, f]) => (f.Properties as Record<string, any>).Role['Fn::GetAtt'][0] as string);
     expect(new Set(roles).size).toBe(functions.length);
@@ -112,6 +114,23 @@ describe('the HTTP API', () => {
     const routes = resourcesOfType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as Record<string, any>);
     expect(routes).toHaveLength(API_FUNCTIONS.length);
     for (const r of routes) expect([r.RouteKey, r.AuthorizationType]).toEqual([r.RouteKey, 'AWS_IAM']);
+  });
+});
+
+describe('the expiry', () => {
+  it('sweeps hourly, and the stream handler receives only removals from the table\'s stream', () => {
+    const rules = resourcesOfType('AWS::Events::Rule').map(([, r]) => r.Properties as Record<string, any>);
+    expect(rules).toContainEqual(expect.objectContaining({ ScheduleExpression: 'rate(1 hour)', Targets: [expect.objectContaining({ Arn: { 'Fn::GetAtt': ['SweeperLambdaFunction', 'Arn'] } })] }));
+    const mappings = resourcesOfType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties as Record<string, any>);
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': ['UpgradesTable', 'StreamArn'] }, FunctionName: { 'Fn::GetAtt': ['TtlStreamLambdaFunction', 'Arn'] } });
+    expect(JSON.stringify(mappings[0]!.FilterCriteria)).toContain('REMOVE');
+  });
+
+  it('lets scheduled upgrades start the state machine and nothing else', () => {
+    const role = template.Resources.SchedulerRole as Record<string, any>;
+    const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'UpgradeStateMachine' } }]);
   });
 });
 
