@@ -1,12 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors.js';
 import type { Batch } from '../domain/upgrade.js';
-import { isConditionFailure, keys, type Db } from './db.js';
+import { isConditionFailure, keys, queryAll, withoutKeys, type Db } from './db.js';
 
-const strip = (item: Record<string, unknown>): Batch => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as Batch;
-};
+const strip = (item: Record<string, unknown>): Batch => withoutKeys<Batch>(item);
 
 /**
  * Creates batch `number` unless it exists; returns the stored one either way.
@@ -57,19 +54,6 @@ export async function saveBatch(db: Db, next: Batch, expectedVersion: number): P
 }
 
 export async function listBatches(db: Db, upgradeId: string): Promise<Batch[]> {
-  const out: Batch[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)',
-        ExpressionAttributeValues: { ':pk': `UPGRADE#${upgradeId}`, ':b': 'BATCH#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []).map(strip));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(db, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': `UPGRADE#${upgradeId}`, ':b': 'BATCH#' } });
+  return items.map(strip);
 }

@@ -1,8 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UpgradeRecipe } from '../cluster/clusterDriver.js';
 import type { MaintenanceWindow } from '../domain/maintenanceWindow.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
-import { isConditionFailure, keys, type Db } from './db.js';
+import { isConditionFailure, keys, queryAll, withoutKeys, type Db } from './db.js';
 
 export interface Cluster {
   id: string;
@@ -22,10 +22,7 @@ export interface Cluster {
   updatedAt: string;
 }
 
-const strip = (item: Record<string, unknown>): Cluster => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
-  return rest as unknown as Cluster;
-};
+const strip = (item: Record<string, unknown>): Cluster => withoutKeys<Cluster>(item);
 
 export async function putCluster(db: Db, cluster: Cluster): Promise<void> {
   try {
@@ -54,22 +51,8 @@ export async function requireCluster(db: Db, clusterId: string): Promise<Cluster
 }
 
 export async function listClusters(db: Db): Promise<Cluster[]> {
-  const out: Cluster[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :c',
-        ExpressionAttributeValues: { ':c': 'CLUSTER' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []).map(strip));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(db, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :c', ExpressionAttributeValues: { ':c': 'CLUSTER' } });
+  return items.map(strip);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { InvalidRequestError } from '../domain/errors.js';
-import { keys, type Db } from './db.js';
+import { keys, queryAll, type Db } from './db.js';
 
 export interface UpgradeEvent {
   at: string;
@@ -28,44 +28,26 @@ export async function appendEvents(db: Db, upgradeId: string, events: readonly U
   }
 }
 
-export async function listEvents(db: Db, upgradeId: string): Promise<UpgradeEvent[]> {
-  const out: UpgradeEvent[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-        ExpressionAttributeValues: { ':pk': `UPGRADE#${upgradeId}`, ':e': 'EVENT#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      out.push({ at: item.at, type: item.type, message: item.message, ...(item.node ? { node: item.node } : {}) });
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
-const eventQuery = (db: Db, upgradeId: string) => ({
-  TableName: db.table,
+const eventKeys = (upgradeId: string) => ({
   KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
   ExpressionAttributeValues: { ':pk': `UPGRADE#${upgradeId}`, ':e': 'EVENT#' },
 });
 
+const eventOf = (item: Record<string, unknown>): UpgradeEvent => ({
+  at: item.at as string,
+  type: item.type as string,
+  message: item.message as string,
+  ...(item.node ? { node: item.node as string } : {}),
+});
+
+export async function listEvents(db: Db, upgradeId: string): Promise<UpgradeEvent[]> {
+  return (await queryAll(db, eventKeys(upgradeId))).map(eventOf);
+}
+
 async function eachEventKey(db: Db, upgradeId: string, fn: (key: { pk: string; sk: string }) => Promise<void>): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(new QueryCommand({ ...eventQuery(db, upgradeId), ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) {
-      await fn({ pk: item.pk as string, sk: item.sk as string });
-      count++;
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+  const items = await queryAll(db, { ...eventKeys(upgradeId), ProjectionExpression: 'pk, sk' });
+  for (const item of items) await fn({ pk: item.pk as string, sk: item.sk as string });
+  return items.length;
 }
 
 /** Gives every event of the upgrade the paused upgrade's TTL, or takes it away on resume. */
@@ -99,8 +81,8 @@ export async function listEventsPage(db: Db, upgradeId: string, opts: { limit: n
     if (!sk.startsWith('EVENT#')) throw new InvalidRequestError('the cursor is not one this API returned', 'pass the nextCursor of the previous page, or none for the first page');
     start = { pk: `UPGRADE#${upgradeId}`, sk };
   }
-  const page = await db.doc.send(new QueryCommand({ ...eventQuery(db, upgradeId), Limit: opts.limit, ExclusiveStartKey: start }));
-  const events = (page.Items ?? []).map((item) => ({ at: item.at, type: item.type, message: item.message, ...(item.node ? { node: item.node } : {}) }));
+  const page = await db.doc.send(new QueryCommand({ TableName: db.table, ...eventKeys(upgradeId), Limit: opts.limit, ExclusiveStartKey: start }));
+  const events = (page.Items ?? []).map(eventOf);
   const last = page.LastEvaluatedKey?.sk as string | undefined;
   return { events, ...(last ? { nextCursor: Buffer.from(last, 'utf8').toString('base64url') } : {}) };
 }

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Upgrade } from '../domain/upgrade.js';
-import { isConditionFailure, keys, type Db } from './db.js';
+import { isConditionFailure, keys, queryAll, withoutKeys, type Db } from './db.js';
 
 /** A write lost a race with another writer of the same upgrade. */
 export class VersionConflictError extends ConflictError {
@@ -10,10 +10,7 @@ export class VersionConflictError extends ConflictError {
   }
 }
 
-const strip = (item: Record<string, unknown>): Upgrade => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
-  return rest as unknown as Upgrade;
-};
+const strip = (item: Record<string, unknown>): Upgrade => withoutKeys<Upgrade>(item);
 
 /** A paused upgrade is indexed by expiry so the sweeper can find it without a scan. */
 const indexAttributes = (u: Upgrade) =>
@@ -102,38 +99,15 @@ export async function updateUpgrade(
 
 /** Paused upgrades whose expiry has passed, oldest first, from the index the sweeper reads. */
 export async function listExpiredPaused(db: Db, nowEpochSeconds: number): Promise<Array<{ clusterId: string; upgradeId: string }>> {
-  const out: Array<{ clusterId: string; upgradeId: string }> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :t',
-        ExpressionAttributeValues: { ':p': 'PAUSED', ':t': `${String(nowEpochSeconds).padStart(12, '0')}#~` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) out.push({ clusterId: item.clusterId as string, upgradeId: item.id as string });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(db, {
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p AND gsi1sk <= :t',
+    ExpressionAttributeValues: { ':p': 'PAUSED', ':t': `${String(nowEpochSeconds).padStart(12, '0')}#~` },
+  });
+  return items.map((item) => ({ clusterId: item.clusterId as string, upgradeId: item.id as string }));
 }
 
 export async function listUpgrades(db: Db, clusterId: string): Promise<Upgrade[]> {
-  const out: Upgrade[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :u)',
-        ExpressionAttributeValues: { ':pk': `CLUSTER#${clusterId}`, ':u': 'UPGRADE#' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(page.Items ?? []).map(strip));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  const items = await queryAll(db, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :u)', ExpressionAttributeValues: { ':pk': `CLUSTER#${clusterId}`, ':u': 'UPGRADE#' } });
+  return items.map(strip).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
