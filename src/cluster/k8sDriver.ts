@@ -29,6 +29,14 @@ export interface KubernetesDriverOptions {
 
 const stripV = (v: string | undefined): string => (v ?? '').replace(/^v/, '');
 
+/** As manifests/rbac.yaml labels it: Pod Security admission must admit the privileged upgrade pods. */
+export const UPGRADE_NAMESPACE_LABELS: Record<string, string> = {
+  'app.kubernetes.io/managed-by': 'kupgrade',
+  'pod-security.kubernetes.io/enforce': 'privileged',
+  'pod-security.kubernetes.io/audit': 'privileged',
+  'pod-security.kubernetes.io/warn': 'privileged',
+};
+
 export function nodeInfoOf(n: V1Node): NodeInfo {
   const labels = n.metadata?.labels ?? {};
   return {
@@ -165,7 +173,7 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
   async function ensureNamespace(): Promise<void> {
     const exists = await call((o) => core.readNamespace({ name: UPGRADE_NAMESPACE }, o), [404]);
     if (exists) return;
-    await call((o) => core.createNamespace({ body: { metadata: { name: UPGRADE_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'kupgrade' } } } }, o), [409]);
+    await call((o) => core.createNamespace({ body: { metadata: { name: UPGRADE_NAMESPACE, labels: UPGRADE_NAMESPACE_LABELS } } }, o), [409]);
   }
 
   async function ensureUpgradeJob(spec: UpgradeJobSpec): Promise<{ name: string; created: boolean }> {

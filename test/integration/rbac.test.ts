@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
 import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
-import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
+import { createKubernetesDriver, UPGRADE_NAMESPACE_LABELS } from '../../src/cluster/k8sDriver.js';
 import { ANNOTATION_SIM_FAIL_UPGRADE, LABEL_MANAGED_BY, LABEL_UPGRADE_ID, MANAGED_BY_VALUE, UPGRADE_NAMESPACE } from '../../src/cluster/labels.js';
 import { resourcesToScan } from '../../src/domain/removedApis.js';
 import { allowed, describeAttributes, grantAllows, grantsFor, loadManifest, requestAttributes, type Attributes, type Grant, type RbacObject } from '../helpers/rbac.js';
@@ -234,6 +234,12 @@ describe('the real driver through a whole cycle against the simulated cluster', 
     ]) {
       expect([step, seen.has(step)]).toEqual([step, true]);
     }
+  });
+
+  it('creates kube-upgrade, when it is missing, labelled as the manifest labels it', () => {
+    const manifestNs = objects.find((o) => o.kind === 'Namespace')!;
+    expect(UPGRADE_NAMESPACE_LABELS).toEqual(manifestNs.metadata.labels);
+    expect(sim.object('namespaces', undefined, UPGRADE_NAMESPACE)?.metadata.labels).toMatchObject(manifestNs.metadata.labels!);
   });
 
   it('sends only requests the manifest grants', () => {
