@@ -5,19 +5,11 @@ import type { ClusterDriver, DrainPass } from '../../src/cluster/clusterDriver.j
 import { ClusterTlsError, ClusterUnauthorizedError, ClusterUnreachableError } from '../../src/cluster/errors.js';
 import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
 import { ANNOTATION_CORDONED_BY, UPGRADE_NAMESPACE } from '../../src/cluster/labels.js';
+import { eventually } from '../helpers/eventually.js';
 
 const MERGE = { contentType: 'application/merge-patch+json' };
 const UPG = 'upg-20261125-abc123';
 
-async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const nodeOf = (p: KubeObject) => (p.spec as { nodeName?: string }).nodeName;
 const isWrite = (m: string) => m !== 'GET';

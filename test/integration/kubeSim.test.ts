@@ -2,20 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startKubeSim, type KubeObject, type KubeSim } from '../../local/kube-sim/index.js';
+import { eventually } from '../helpers/eventually.js';
 
 const run = promisify(execFile);
 
 const MERGE = { contentType: 'application/merge-patch+json' };
 
-async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const nodeOf = (p: KubeObject) => (p.spec as { nodeName?: string }).nodeName;
 const phase = (p: KubeObject) => (p.status as { phase?: string } | undefined)?.phase;

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeSim, type KubeObject, type KubeSim } from '../../local/kube-sim/index.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * The simulated cluster as a real client sees it: every command runs the
@@ -41,15 +42,6 @@ function table(text: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.trim().split(/\s{2,}/).map((c, i) => [cols[i], c])));
 }
 
-async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const nodeOf = (p: KubeObject) => (p.spec as { nodeName?: string }).nodeName;
 const SMP = { contentType: 'application/strategic-merge-patch+json' };

@@ -6,18 +6,10 @@ import { ANNOTATION_SIM_FAIL_UPGRADE, ANNOTATION_SIM_SWAP } from '../../src/clus
 import type { CheckResult } from '../../src/domain/upgrade.js';
 import { readAndCheck } from '../../src/phases/precheck.js';
 import { annotateNode, cordonByOperator, pinUnevictablePod, setNodeReady } from '../helpers/simOps.js';
+import { eventually } from '../helpers/eventually.js';
 
 const TARGET = '1.31.10';
 
-async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function must(sim: KubeSim, method: string, path: string, body?: unknown, contentType?: string): Promise<void> {
   const res = await sim.request(method, path, body, contentType ? { contentType } : undefined);
