@@ -3,22 +3,12 @@
  * the real API; phase logic in src/ only ever talks to this interface.
  * Every method is safe to call again after a crash or a retry.
  */
-import type { ClusterSnapshot } from '../domain/clusterSnapshot.js';
+import type { ClusterSnapshot, NodeInfo } from '../domain/clusterSnapshot.js';
 
-export type NodeRole = 'master' | 'worker';
+export type { NodeInfo };
+
+export type NodeRole = NodeInfo['role'];
 export type JobRole = 'first-master' | 'master' | 'worker';
-
-export interface NodeInfo {
-  name: string;
-  role: NodeRole;
-  /** kubelet version without the leading "v", e.g. "1.30.4". */
-  kubeletVersion: string;
-  ready: boolean;
-  unschedulable: boolean;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  createdAt?: string;
-}
 
 /** The container that performs a node's upgrade; per cluster, kubeadm by default. */
 export interface UpgradeRecipe {

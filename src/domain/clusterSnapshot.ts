@@ -23,16 +23,20 @@ export interface KubeletSwap {
   swapBehavior?: string;
 }
 
-export interface SnapshotNode {
+/** A node as kupgrade reads it: the driver's NodeInfo, and the base of a snapshot's nodes. */
+export interface NodeInfo {
   name: string;
   role: 'master' | 'worker';
-  /** without the leading "v" */
+  /** kubelet version without the leading "v", e.g. "1.30.4" */
   kubeletVersion: string;
   ready: boolean;
   unschedulable: boolean;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   createdAt?: string;
+}
+
+export interface SnapshotNode extends NodeInfo {
   /** condition types whose status is True (Ready, DiskPressure, …) */
   trueConditions: string[];
   allocatable: Resources;
