@@ -137,30 +137,114 @@ export function policyDocuments(template: Template): Array<{ where: string; docu
   return out;
 }
 
+/** Stands for a Ref, a GetAtt or anything else the checker cannot resolve: opaque, and never a wildcard. */
+export const OPAQUE = '<ref>';
+
+/**
+ * The text an IAM Resource or Action value amounts to: Fn::Join and Fn::Sub
+ * (string and [string, variables] forms) are resolved, so a `*` cannot hide
+ * inside them; Refs, GetAtts and other intrinsics become OPAQUE.
+ */
+export function resolveText(value: Json | undefined): string {
+  if (typeof value === 'string') return value;
+  if (!isObject(value)) return OPAQUE;
+  const join = value['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) return join[1].map(resolveText).join(join[0]);
+  const sub = value['Fn::Sub'];
+  const [text, variables] = Array.isArray(sub) ? [sub[0], isObject(sub[1]) ? sub[1] : {}] : [sub, {}];
+  if (typeof text === 'string') {
+    // `${!Name}` is CloudFormation's escape for a literal `${Name}`.
+    return text.replace(/\$\{(!?)([^}]*)\}/g, (_, bang: string, name: string) => (bang ? `\${${name}}` : name in variables ? resolveText(variables[name]) : OPAQUE));
+  }
+  return OPAQUE;
+}
+
+const WILDCARD = /[*?]/;
+/** Cluster credentials are secrets named kupgrade/...; nothing else of the account's. */
+const KUPGRADE_SECRETS = /^arn:[^:]+:secretsmanager:[^:]+:[^:]+:secret:kupgrade\/\*$/;
+const ARN_FIELDS = ['partition', 'service', 'region', 'account'];
+/**
+ * The only wildcard resources the template may grant, each confined to
+ * something of this stack (found by reading the packaged template).
+ */
+const SCOPED_WILDCARDS = [
+  // OPAQUE is `<ref>`.
+  /^<ref>\/index\/\*$/, // `${Table.Arn}/index/*`: a table's own indexes
+  KUPGRADE_SECRETS,
+  /^arn:[^:]+:states:[^:]+:[^:]+:execution:[^*?:]+:\*$/, // executions of one named state machine
+  /^arn:[^:]+:scheduler:[^:]+:[^:]+:schedule\/[^*?/]+\/\*$/, // schedules in one named group
+];
+
+/** What is wrong with one resolved Resource, if anything. */
+function resourceProblem(text: string): string | undefined {
+  if (text.trim() === '*') return 'Resource "*"';
+  if (!WILDCARD.test(text)) return undefined;
+  if (text.startsWith('arn:')) {
+    const fields = text.split(':');
+    const field = ARN_FIELDS.find((_, i) => WILDCARD.test(fields[i + 1] ?? ''));
+    if (field) return `wildcard ${field} in Resource "${text}"`;
+  }
+  return SCOPED_WILDCARDS.some((scoped) => scoped.test(text)) ? undefined : `unscoped wildcard Resource "${text}"`;
+}
+
 /**
  * Wildcard grants: an Allow statement with an action containing `*`, a
- * resource that is exactly `*`, or NotAction/NotResource (which grant
- * everything else). Deny statements only take rights away, so wildcards there
- * are fine (the deployment bucket denies `s3:*` without TLS).
+ * Resource that is `*` or has a wildcard outside SCOPED_WILDCARDS (after
+ * resolving Fn::Join/Fn::Sub), NotAction/NotResource (which grant everything
+ * else), and managed policies attached to roles (their grants are not in the
+ * template, so nothing here could check them). Deny statements only take
+ * rights away, so wildcards there are fine (the deployment bucket denies
+ * `s3:*` without TLS).
  */
 export function iamViolations(template: Template): string[] {
   const problems: string[] = [];
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const managed = resource.Properties?.ManagedPolicyArns;
+    if (asList(managed as Json | Json[] | undefined).length) problems.push(`${id}: ManagedPolicyArns ${JSON.stringify(managed)}`);
+  }
   for (const { where, document } of policyDocuments(template)) {
     asList(document.Statement as Json | Json[] | undefined).forEach((statement, i) => {
       if (!isObject(statement) || statement.Effect === 'Deny') return;
       const at = `${where}.Statement[${i}]`;
-      for (const action of asList(statement.Action as Json | Json[] | undefined)) {
-        if (typeof action === 'string' && action.includes('*')) problems.push(`${at}: wildcard action "${action}"`);
+      for (const action of asList(statement.Action as Json | Json[] | undefined).map(resolveText)) {
+        if (WILDCARD.test(action)) problems.push(`${at}: wildcard action "${action}"`);
       }
       for (const resource of asList(statement.Resource as Json | Json[] | undefined)) {
-        const text = typeof resource === 'string' ? resource : isObject(resource) && typeof resource['Fn::Sub'] === 'string' ? resource['Fn::Sub'] : undefined;
-        if (text?.trim() === '*') problems.push(`${at}: Resource "*"`);
+        const problem = resourceProblem(resolveText(resource));
+        if (problem) problems.push(`${at}: ${problem}`);
       }
       if ('NotAction' in statement) problems.push(`${at}: Allow with NotAction`);
       if ('NotResource' in statement) problems.push(`${at}: Allow with NotResource`);
     });
   }
   return problems;
+}
+
+/**
+ * Every Allow statement with any secretsmanager action (arrays and mixed
+ * statements included) may name only KUPGRADE_SECRETS, or it would reach
+ * other secrets of the account.
+ */
+export function secretProblems(template: Template): string[] {
+  const problems: string[] = [];
+  for (const { where, document } of policyDocuments(template)) {
+    asList(document.Statement as Json | Json[] | undefined).forEach((statement, i) => {
+      if (!isObject(statement) || statement.Effect === 'Deny') return;
+      // IAM action names are case-insensitive.
+      if (!asList(statement.Action as Json | Json[] | undefined).some((a) => resolveText(a).toLowerCase().startsWith('secretsmanager:'))) return;
+      for (const resource of asList(statement.Resource as Json | Json[] | undefined).map(resolveText)) {
+        if (!KUPGRADE_SECRETS.test(resource)) problems.push(`${where}.Statement[${i}]: secretsmanager on "${resource}", outside kupgrade/`);
+      }
+    });
+  }
+  return problems;
+}
+
+/** Every log group must expire its events; without RetentionInDays CloudWatch keeps (and bills) them forever. */
+export function logGroupProblems(template: Template): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Logs::LogGroup' && typeof r.Properties?.RetentionInDays !== 'number')
+    .map(([id]) => `${id}: no RetentionInDays`);
 }
 
 /** The DynamoDB tables must keep TTL on expiresAt and a NEW_AND_OLD_IMAGES stream (the expiry handler reads REMOVE images). */
@@ -183,7 +267,9 @@ export function checkTemplate(template: Template): string[] {
   return [
     ...(machines.length ? machines.flatMap(([id]) => stateMachineProblems(template, id)) : ['no state machine']),
     ...tableProblems(template),
+    ...logGroupProblems(template),
     ...iamViolations(template),
+    ...secretProblems(template),
   ];
 }
 

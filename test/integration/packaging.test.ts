@@ -1,13 +1,14 @@
 // Packages the service the way CI does (no AWS credentials, no network) and
 // checks the CloudFormation template that would be deployed.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { TABLE_SCHEMA } from '../../src/store/tableSchema.js';
-import { allStates, checkTemplate, iamViolations, stateMachineProblems, stateMachines, tableProblems, type Template } from '../../scripts/checkTemplate.js';
+import { allStates, checkTemplate, iamViolations, logGroupProblems, secretProblems, stateMachineProblems, stateMachines, tableProblems, type Template } from '../../scripts/checkTemplate.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = join(root, '.serverless');
@@ -24,6 +25,30 @@ function offlineEnv(): NodeJS.ProcessEnv {
   return { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
+/**
+ * A zip's entries by name, inflated. Only the central directory has the
+ * sizes: the zips osls writes put data descriptors after each entry.
+ */
+function unzip(file: string): Map<string, Buffer> {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const entries = new Map<string, Buffer>();
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    entries.set(zip.toString('utf8', at + 46, at + 46 + nameLength), method === 8 ? inflateRawSync(data) : data);
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
 let template: Template;
 let seconds = 0;
 
@@ -38,16 +63,33 @@ const resourcesOfType = (type: string) => Object.entries(template.Resources).fil
 const props = (id: string) => template.Resources[id]?.Properties as Record<string, any>;
 
 describe('npm run package', () => {
-  it('runs offline and writes one zip per function, holding its ESM bundle and source map', () => {
+  it('runs offline and writes a zip for every function of the template, holding its ESM bundle and source map', () => {
     console.log(`npm run package took ${seconds.toFixed(1)} s`);
-    for (const name of FUNCTIONS) {
-      const zip = join(out, `${name}.zip`);
-      expect(existsSync(zip)).toBe(true);
-      // Zip entry names are stored uncompressed in the central directory.
-      const bytes = readFileSync(zip).toString('latin1');
-      expect(bytes).toContain(`functions/phases/${name}.mjs`);
-      expect(bytes).toContain(`functions/phases/${name}.mjs.map`);
+    const rows: string[] = [];
+    /** Handler folder of each function → whether its bundle holds @kubernetes code, by the source map's sources. */
+    const kubernetes = { api: new Map<string, boolean>(), phases: new Map<string, boolean>() };
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const p = fn.Properties as Record<string, any>;
+      const zipName = String(p.Code.S3Key).split('/').pop()!;
+      const zip = join(out, zipName);
+      expect([id, existsSync(zip)]).toEqual([id, true]);
+      const handler = String(p.Handler);
+      const bundle = `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`;
+      const entries = unzip(zip);
+      expect([id, [...entries.keys()].sort()]).toEqual([id, [bundle, `${bundle}.map`]]);
+      const sources = JSON.parse(entries.get(`${bundle}.map`)!.toString('utf8')).sources as string[];
+      const holdsKubernetes = sources.some((s) => s.includes('node_modules/@kubernetes/'));
+      const folder = handler.split('/')[1];
+      if (folder === 'api' || folder === 'phases') kubernetes[folder].set(zipName.replace(/\.zip$/, ''), holdsKubernetes);
+      rows.push(`${zipName.padEnd(26)} ${kib(statSync(zip).size).padStart(9)} ${kib(entries.get(bundle)!.length).padStart(9)}  ${holdsKubernetes ? '@kubernetes' : ''}`);
     }
+    // The bundle sizes in the CI output (issue 6), as `npm run build` prints them.
+    console.log([`${'zip'.padEnd(26)} ${'zipped'.padStart(9)} ${'bundle'.padStart(9)}`, ...rows.sort()].join('\n'));
+    expect([...kubernetes.api.keys()].sort()).toEqual([...API_FUNCTIONS].sort());
+    expect([...kubernetes.phases.keys()].sort()).toEqual([...FUNCTIONS].sort());
+    // Issue 6: the API bundles hold no Kubernetes client. The phases do, so the check can tell the two apart.
+    expect([...kubernetes.api].filter(([, holds]) => holds)).toEqual([]);
+    expect([...kubernetes.phases].filter(([, holds]) => !holds)).toEqual([]);
   });
 
   it('passes every template check', () => {
@@ -99,13 +141,20 @@ describe('the functions', () => {
       .filter(([, role]) => /secretsmanager:(Create|Delete)Secret/.test(JSON.stringify(role)))
       .map(([id]) => id);
     expect(writers.sort()).toEqual(['RegisterClusterRole', 'UnregisterClusterRole']);
-    for (const [, role] of resourcesOfType('AWS::IAM::Role')) {
-      for (const policy of (role.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: Array<Record<string, any>> } }>) {
-        for (const s of policy.PolicyDocument.Statement.filter((s) => String(s.Action).startsWith('secretsmanager:'))) {
-          expect(s.Resource['Fn::Sub']).toMatch(/:secret:kupgrade\/\*$/);
-        }
-      }
-    }
+    expect(secretProblems(template)).toEqual([]);
+  });
+
+  it('are reported when a statement mixing other actions with secretsmanager names more than kupgrade/ secrets', () => {
+    const doctored = structuredClone(template);
+    const statements = (doctored.Resources.BeginRole!.Properties as Record<string, any>).Policies[0].PolicyDocument.Statement;
+    statements.push({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'secretsmanager:GetSecretValue'],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:kupgrade/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/*' }],
+    });
+    const found = secretProblems(doctored);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/BeginRole.*secret:prod\/\*", outside kupgrade/);
   });
 });
 
@@ -134,6 +183,19 @@ describe('the expiry', () => {
   });
 });
 
+describe('the log groups', () => {
+  it('all expire their events', () => {
+    expect(resourcesOfType('AWS::Logs::LogGroup').length).toBeGreaterThan(0);
+    expect(logGroupProblems(template)).toEqual([]);
+  });
+
+  it('are reported when one keeps its events forever', () => {
+    const doctored = structuredClone(template);
+    delete doctored.Resources.BeginLogGroup!.Properties!.RetentionInDays;
+    expect(logGroupProblems(doctored)).toEqual(['BeginLogGroup: no RetentionInDays']);
+  });
+});
+
 describe('the table', () => {
   it('has TTL on expiresAt and a NEW_AND_OLD_IMAGES stream', () => {
     expect(tableProblems(template)).toEqual([]);
@@ -152,7 +214,7 @@ describe('the table', () => {
 });
 
 describe('IAM', () => {
-  it('grants no wildcard action and no Resource "*"', () => {
+  it('grants no wildcard action, no Resource "*", no unscoped wildcard Resource and no managed policy', () => {
     expect(iamViolations(template)).toEqual([]);
   });
 
@@ -165,5 +227,32 @@ describe('IAM', () => {
     expect(found).toHaveLength(2);
     expect(found[0]).toMatch(/BeginRole.*wildcard action "\*"/);
     expect(found[1]).toMatch(/BeginRole.*Resource "\*"/);
+  });
+
+  it('catches an attached managed policy', () => {
+    const doctored = structuredClone(template);
+    (doctored.Resources.BeginRole!.Properties as Record<string, any>).ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
+    expect(iamViolations(doctored)).toEqual(['BeginRole: ManagedPolicyArns ["arn:aws:iam::aws:policy/AdministratorAccess"]']);
+  });
+
+  // Each hides a wildcard the way CloudFormation would still expand it.
+  const hidden: Array<[string, unknown, RegExp]> = [
+    ['Fn::Join of "*"', { 'Fn::Join': ['', ['*']] }, /Resource "\*"/],
+    ['Fn::Sub of "*", list form', { 'Fn::Sub': ['*', {}] }, /Resource "\*"/],
+    ['Fn::Sub of "*", string form', { 'Fn::Sub': '*' }, /Resource "\*"/],
+    ['Fn::Sub variable set to "*"', { 'Fn::Sub': ['${Everything}', { Everything: '*' }] }, /Resource "\*"/],
+    ['wildcard region and account', 'arn:aws:secretsmanager:*:*:secret:*', /wildcard region in Resource/],
+    ['wildcard service, behind Fn::Join', { 'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, '*', 'us-east-1', '123456789012', 'x']] }, /wildcard service in Resource/],
+    ['every secret of the account', { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' }, /unscoped wildcard Resource/],
+    ['every object of a bucket', { 'Fn::Sub': '${SomeBucket.Arn}/*' }, /unscoped wildcard Resource "<ref>\/\*"/],
+  ];
+  it.each(hidden)('catches a wildcard Resource hidden as %s', (_, resource, message) => {
+    const doctored = structuredClone(template);
+    const statements = (doctored.Resources.BeginRole!.Properties as Record<string, any>).Policies[0].PolicyDocument.Statement;
+    statements.push({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: resource });
+    const found = iamViolations(doctored);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/BeginRole/);
+    expect(found[0]).toMatch(message);
   });
 });
