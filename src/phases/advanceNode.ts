@@ -1,5 +1,6 @@
 import type { ClusterDriver, UpgradeRecipe } from '../cluster/clusterDriver.js';
 import { judgeDrain } from '../domain/drain.js';
+import { KupgradeError } from '../domain/errors.js';
 import type { NodeProgress } from '../domain/upgrade.js';
 import { sameVersion } from '../domain/versions.js';
 import type { UpgradeEvent } from '../store/events.js';
@@ -18,8 +19,11 @@ export interface NodeStepContext {
 }
 
 export interface NodeStepOutcome {
+  /** the last step the node reached, even when a later step threw */
   node: NodeProgress;
   events: UpgradeEvent[];
+  /** what stopped the node, named after it; the caller saves the progress before it raises this */
+  error?: KupgradeError;
 }
 
 /**
@@ -32,12 +36,29 @@ export async function advanceNode(ctx: NodeStepContext, start: NodeProgress): Pr
   let node = start;
   const events: UpgradeEvent[] = [];
   const emit = (type: string, message: string) => events.push({ at: ctx.now, type, message, node: node.name });
-  for (let guard = 0; guard < 5; guard++) {
-    const next = await stepOnce(ctx, node, emit);
-    if (next === null) break;
-    node = next;
+  try {
+    for (let guard = 0; guard < 5; guard++) {
+      const next = await stepOnce(ctx, node, emit);
+      if (next === null) break;
+      node = next;
+    }
+  } catch (err) {
+    // Keep what this node reached (a cordon, a started Job): losing it would leave the node cordoned with no record of why.
+    return { node, events, error: nodeError(node.name, err) };
   }
   return { node, events };
+}
+
+/** The same reason (so the state machine's Retry and Catch still match), with the node named. */
+function nodeError(node: string, err: unknown): KupgradeError {
+  const known = err instanceof KupgradeError ? err : undefined;
+  return new KupgradeError(known?.reason ?? 'NodeStepFailed', {
+    message: `node ${node}: ${(err as Error)?.message ?? String(err)}`,
+    remedy: known?.remedy ?? `look at node ${node} and the cluster's API server, then resume`,
+    node,
+    retryable: known?.retryable,
+    cause: err,
+  });
 }
 
 type Emit = (type: string, message: string) => void;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { isNodeSettled, type NodeProgress, type UpgradeError } from '../domain/upgrade.js';
+import type { ClusterDriver } from '../cluster/clusterDriver.js';
+import { ANNOTATION_CORDONED_BY } from '../cluster/labels.js';
+import type { NodeProgress, UpgradeError } from '../domain/upgrade.js';
 import { pauseUpgrade } from '../domain/upgradeLifecycle.js';
 import { isTerminal } from '../domain/upgradeStatus.js';
 import { getBatch, saveBatch } from '../store/batches.js';
@@ -8,28 +10,12 @@ import { getUpgrade, updateUpgrade } from '../store/upgrades.js';
 import type { PhaseContext, StepState } from './context.js';
 import { recordEvents } from './recordEvents.js';
 import { stepState } from './stepState.js';
+import { describeError } from './taskError.js';
 
 export const OnErrorInputSchema = z.object({
   input: z.object({ clusterId: z.string().optional(), upgradeId: z.string().optional(), input: z.object({ clusterId: z.string().optional(), upgradeId: z.string().optional() }).loose().optional() }).loose(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose(),
 });
-
-/** Step Functions hands over the error name and a Cause that, for a Lambda, is JSON with errorMessage. */
-export function describeError(error: { Error?: string; Cause?: string }): UpgradeError {
-  const name = error.Error ?? 'Error';
-  let message = error.Cause ?? name;
-  let remedy: string | undefined;
-  let node: string | undefined;
-  try {
-    const cause = JSON.parse(error.Cause ?? '');
-    message = cause.errorMessage ?? message;
-    remedy = cause.remedy;
-    node = cause.node;
-  } catch {
-    // a plain-text Cause is the message itself
-  }
-  return { reason: name.replace(/^Kupgrade\./, ''), message, ...(remedy ? { remedy } : {}), ...(node ? { node } : {}) };
-}
 
 /**
  * Any error pauses the upgrade with the reason stored. Nodes of the batch in
@@ -59,17 +45,29 @@ async function releaseUnstartedNodes(ctx: PhaseContext, clusterId: string, upgra
   if (batchNumber === null) return;
   const batch = await getBatch(ctx.db, upgradeId, batchNumber);
   if (!batch) return;
-  const releasable = (n: NodeProgress) => n.step === 'draining' || n.step === 'pending';
-  if (!batch.nodes.some((n) => releasable(n) && !isNodeSettled(n.step))) return;
+  const beforeJob = (n: NodeProgress) => n.step === 'draining' || n.step === 'pending';
+  if (!batch.nodes.some(beforeJob)) return;
   try {
     const driver = await ctx.driverFor(await requireCluster(ctx.db, clusterId));
-    const nodes: NodeProgress[] = [];
-    for (const n of batch.nodes) {
-      if (n.step === 'draining' && n.cordonedByUs) await driver.uncordon(n.name, upgradeId);
-      nodes.push(releasable(n) ? { name: n.name, role: n.role, step: 'pending' } : n);
-    }
+    const nodes = await Promise.all(batch.nodes.map((n) => (beforeJob(n) ? releaseNode(driver, upgradeId, batchNumber, n) : n)));
     await saveBatch(ctx.db, { ...batch, nodes }, batch.version);
   } catch {
     // The cluster may be the thing that failed; the cordon annotation still names this upgrade, so resume or cleanup repairs it.
   }
+}
+
+/**
+ * The stored step may lag the cluster by one call (a step that changed the
+ * cluster and then failed to answer), so ask the cluster: a node whose Job
+ * exists keeps its cordon and is followed as upgrading; any other is given
+ * back, and the cordon annotation makes the uncordon touch only kupgrade's own.
+ */
+async function releaseNode(driver: ClusterDriver, upgradeId: string, attempt: number, n: NodeProgress): Promise<NodeProgress> {
+  const job = await driver.upgradeJobStatus(upgradeId, n.name, attempt);
+  if (job.phase !== 'absent') {
+    const info = await driver.getNode(n.name);
+    return { ...n, step: 'upgrading', jobName: job.name, cordonedByUs: info.annotations[ANNOTATION_CORDONED_BY] === upgradeId };
+  }
+  await driver.uncordon(n.name, upgradeId);
+  return { name: n.name, role: n.role, step: 'pending' };
 }

@@ -50,15 +50,19 @@ export async function runBatchStep(ctx: PhaseContext, kind: 'master' | 'worker',
     drainTimeoutSeconds: ctx.config.drainTimeoutSeconds,
     holdNewNodes: u.pauseRequested || u.cancelRequested,
   };
+  const errors: Error[] = [];
   const nodes: NodeProgress[] = await mapLimit(batch.nodes, NODE_CONCURRENCY, async (n) => {
     if (isNodeSettled(n.step)) return n;
     const out = await advanceNode(stepCtx, n);
     events.push(...out.events);
+    if (out.error) errors.push(out.error);
     return out.node;
   });
   const status = batchOutcome(nodes);
   batch = await saveBatch(ctx.db, { ...batch, nodes, status, ...(status !== 'running' ? { finishedAt: now } : {}) }, batch.version);
   await recordEvents(ctx.db, u, events);
+  // Raised only once every node's progress is stored, so the error path (OnError) sees which nodes it must give back.
+  if (errors.length > 0) throw errors[0];
   if (status === 'running') return stepState(u, ctx.config, { wait: true });
   return stepState(await settleBatch(ctx, u, batch, now), ctx.config);
 }

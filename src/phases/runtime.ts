@@ -6,6 +6,7 @@ import { createDb } from '../store/db.js';
 import { EventBridgeNotifier } from '../notify/eventBridgeNotifier.js';
 import { statusEffects } from '../upgrades/statusEffects.js';
 import type { PhaseContext, StepState } from './context.js';
+import { toTaskError } from './taskError.js';
 
 export const logger = new Logger({ serviceName: 'kupgrade' });
 
@@ -42,7 +43,7 @@ export function phaseHandler(phase: string, run: (ctx: PhaseContext, event: unkn
       return out;
     } catch (err) {
       logger.error('step failed', err as Error);
-      throw err;
+      throw toTaskError(err);
     } finally {
       logger.resetKeys();
     }
