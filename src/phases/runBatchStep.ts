@@ -9,7 +9,7 @@ import { crossBoundary } from './batchBoundary.js';
 import type { PhaseContext, StepState } from './context.js';
 import { recordEvents } from './recordEvents.js';
 import { stepState } from './stepState.js';
-import { mapLimit } from './mapLimit.js';
+import { mapLimit } from '../shared/mapLimit.js';
 
 /** How many nodes of one batch are driven at once by one invocation. */
 const NODE_CONCURRENCY = 16;
@@ -48,6 +48,7 @@ export async function runBatchStep(ctx: PhaseContext, kind: 'master' | 'worker',
     attempt: batch.number,
     now,
     drainTimeoutSeconds: ctx.config.drainTimeoutSeconds,
+    nodeUpgradeTimeoutSeconds: ctx.config.nodeUpgradeTimeoutSeconds,
     holdNewNodes: u.pauseRequested || u.cancelRequested,
   };
   const errors: Error[] = [];

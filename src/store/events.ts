@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { InvalidRequestError } from '../domain/errors.js';
+import { mapLimit } from '../shared/mapLimit.js';
 import { keys, queryAll, type Db } from './db.js';
 
 export interface UpgradeEvent {
@@ -44,9 +45,12 @@ export async function listEvents(db: Db, upgradeId: string): Promise<UpgradeEven
   return (await queryAll(db, eventKeys(upgradeId))).map(eventOf);
 }
 
+/** Writes per event item in flight at once: a large upgrade has tens of thousands of events, one at a time would outlast a Lambda. */
+const EVENT_WRITE_CONCURRENCY = 32;
+
 async function eachEventKey(db: Db, upgradeId: string, fn: (key: { pk: string; sk: string }) => Promise<void>): Promise<number> {
   const items = await queryAll(db, { ...eventKeys(upgradeId), ProjectionExpression: 'pk, sk' });
-  for (const item of items) await fn({ pk: item.pk as string, sk: item.sk as string });
+  await mapLimit(items, EVENT_WRITE_CONCURRENCY, (item) => fn({ pk: item.pk as string, sk: item.sk as string }));
   return items.length;
 }
 

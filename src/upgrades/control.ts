@@ -2,7 +2,7 @@ import { InvalidRequestError } from '../domain/errors.js';
 import { finishUpgrade, requestCancel, requestPause, resumeUpgrade } from '../domain/upgradeLifecycle.js';
 import { unlockCluster } from '../store/clusters.js';
 import type { SchedulerPort } from '../workflow/schedulerPort.js';
-import type { Upgrade } from '../domain/upgrade.js';
+import type { Upgrade, UpgradeError } from '../domain/upgrade.js';
 import type { Db } from '../store/db.js';
 import { appendEvent } from '../store/events.js';
 import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
@@ -32,8 +32,15 @@ export async function requestUpgrade(deps: ControlDeps, args: { clusterId: strin
     if (!deps.scheduler) throw new InvalidRequestError('scheduled upgrades are not available here', 'leave startAt out');
   }
   const u = await startUpgrade(deps.db, { ...args, now });
-  if (u.status === 'scheduled') await deps.scheduler!.scheduleStart({ name: u.id, at: u.scheduledAt!, input: stepInput(u) });
-  else await deps.workflow.startExecution({ name: u.id, input: stepInput(u) });
+  try {
+    if (u.status === 'scheduled') await deps.scheduler!.scheduleStart({ name: u.id, at: u.scheduledAt!, input: stepInput(u) });
+    else await deps.workflow.startExecution({ name: u.id, input: stepInput(u) });
+  } catch (err) {
+    // Nothing ran: end the upgrade with the reason and free the cluster, rather than leave it holding the lock with nothing to move it.
+    const ended = await undo(deps, u, (cur) => ({ ...finishUpgrade(cur, cur.status === 'scheduled' ? 'cancelled' : 'failed', now), error: startFailure(err) }));
+    if (ended.phase === 'done') await unlockCluster(deps.db, u.clusterId, u.id, now);
+    throw err;
+  }
   return u;
 }
 
@@ -46,9 +53,16 @@ export async function pauseRequest(deps: ControlDeps, clusterId: string, upgrade
 
 export async function resumeRequest(deps: ControlDeps, clusterId: string, upgradeId: string): Promise<Upgrade> {
   const now = deps.now();
-  const u = await updateUpgrade(deps.db, clusterId, upgradeId, (cur) => resumeUpgrade(cur, now));
+  let paused: Upgrade | undefined;
+  const u = await updateUpgrade(deps.db, clusterId, upgradeId, (cur) => resumeUpgrade((paused = cur), now));
+  try {
+    await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
+  } catch (err) {
+    // No execution runs it: paused again as it was (its expiry clock too), so the user can resume again.
+    await undo(deps, u, (cur) => ({ ...paused!, version: cur.version, updatedAt: now, error: startFailure(err) }));
+    throw err;
+  }
   await appendEvent(deps.db, u.id, { at: now, type: 'UpgradeResumed', message: `upgrade resumed in phase ${u.phase}; batches start again at 1 node` });
-  await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
   return u;
 }
 
@@ -57,11 +71,34 @@ export async function cancelRequest(deps: ControlDeps, clusterId: string, upgrad
   const current = await requireUpgrade(deps.db, clusterId, upgradeId);
   if (current.status === 'scheduled') return cancelScheduled(deps, current, now);
   const u = await updateUpgrade(deps.db, clusterId, upgradeId, (cur) => requestCancel(cur, now));
-  await appendEvent(deps.db, u.id, { at: now, type: 'CancelRequested', message: 'cancel requested: upgraded nodes stay upgraded, nothing new starts' });
   // A pausing upgrade's execution sees the cancel at its next boundary; a paused one has none running.
-  if (u.status === 'paused') await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
+  if (u.status === 'paused') {
+    try {
+      await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
+    } catch (err) {
+      // No execution carries the cancel out: take the request back, so the user can cancel again.
+      await undo(deps, u, (cur) => ({ ...cur, cancelRequested: false, updatedAt: now }));
+      throw err;
+    }
+  }
+  await appendEvent(deps.db, u.id, { at: now, type: 'CancelRequested', message: 'cancel requested: upgraded nodes stay upgraded, nothing new starts' });
   return u;
 }
+
+/**
+ * Takes back a write whose execution could not be started: a conditional
+ * write on the version that write produced, so it never undoes progress an
+ * execution made after all (a start that failed only to answer).
+ */
+async function undo(deps: ControlDeps, written: Upgrade, revert: (cur: Upgrade) => Upgrade): Promise<Upgrade> {
+  return updateUpgrade(deps.db, written.clusterId, written.id, (cur) => (cur.version === written.version ? revert(cur) : null));
+}
+
+const startFailure = (err: unknown): UpgradeError => ({
+  reason: 'StartFailed',
+  message: `the state machine could not be started: ${(err as Error)?.message ?? String(err)}`,
+  remedy: 'check that the state machine exists and that kupgrade may start it (states:StartExecution), then try again',
+});
 
 /** Nothing has touched the cluster yet: the schedule goes, the upgrade ends cancelled, the cluster is free. */
 async function cancelScheduled(deps: ControlDeps, scheduled: Upgrade, now: string): Promise<Upgrade> {

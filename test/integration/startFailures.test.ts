@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { StatusChange } from '../../src/notify/notifier.js';
+import { getCluster } from '../../src/store/clusters.js';
+import { listEvents } from '../../src/store/events.js';
+import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest, type ControlDeps } from '../../src/upgrades/control.js';
+import type { WorkflowPort } from '../../src/workflow/workflowPort.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const target = '1.31.10';
+
+/** Step Functions refusing to start anything (throttled, the machine deleted, a missing grant). */
+const brokenWorkflow: WorkflowPort = {
+  startExecution: async () => {
+    throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  },
+};
+
+describe('a state machine that cannot be started', () => {
+  let stack: TestStack;
+  let broken: ControlDeps;
+  beforeAll(async () => {
+    stack = await startTestStack({ sim: { masters: 1, workers: 4, upgradeMs: 200 } });
+    broken = { ...stack.controls, workflow: brokenWorkflow };
+  });
+  afterAll(async () => stack?.stop());
+
+  it('ends a new upgrade failed with the reason and frees the cluster, instead of leaving it running with nothing to run it', async () => {
+    // Act
+    await expect(requestUpgrade(broken, { clusterId: stack.clusterId, upgradeId: 'upg-nostart', targetVersion: target })).rejects.toThrow('Rate exceeded');
+
+    // Assess
+    const u = await stack.upgrade('upg-nostart');
+    expect(u).toMatchObject({ status: 'failed', phase: 'done', error: { reason: 'StartFailed' } });
+    expect(u.error?.message).toContain('Rate exceeded');
+    expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
+    expect((await stack.driver.listNodes()).every((n) => !n.unschedulable && n.kubeletVersion === '1.30.4')).toBe(true);
+  });
+
+  it('puts a resumed upgrade back to paused as it was, and takes back a cancel, so the user can try again', async () => {
+    // Prepare: a paused upgrade with nothing running
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-resume', targetVersion: target });
+    await stack.waitForUpgrade(u.id, (x) => x.phase === 'nodes');
+    await pauseRequest(stack.controls, stack.clusterId, u.id);
+    const paused = await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
+    await stack.workflow.waitFor(u.id);
+
+    // Act + Assess: resume fails to start → paused again, same expiry clock, the reason shown
+    await expect(resumeRequest(broken, stack.clusterId, u.id)).rejects.toThrow('Rate exceeded');
+    const again = await stack.upgrade(u.id);
+    expect(again).toMatchObject({ status: 'paused', pausedAt: paused.pausedAt, expiresAt: paused.expiresAt, cancelRequested: paused.cancelRequested, error: { reason: 'StartFailed' } });
+    expect((await listEvents(stack.db, u.id)).map((e) => e.type)).not.toContain('UpgradeResumed');
+
+    // Act + Assess: cancel fails to start → the cancel request is taken back
+    await expect(cancelRequest(broken, stack.clusterId, u.id)).rejects.toThrow('Rate exceeded');
+    expect(await stack.upgrade(u.id)).toMatchObject({ status: 'paused', cancelRequested: false });
+
+    // Act: with Step Functions back, the same requests work
+    await resumeRequest(stack.controls, stack.clusterId, u.id);
+    const done = await stack.waitForUpgrade(u.id, (x) => x.status !== 'running', 60_000);
+    expect(done.status).toBe('succeeded');
+  });
+});
+
+describe('a notification that cannot be published', () => {
+  let stack: TestStack;
+  const attempted: StatusChange[] = [];
+  beforeAll(async () => {
+    const failingBus = { publish: async (c: StatusChange) => { attempted.push(c); throw new Error('EventBridge is down'); } };
+    stack = await startTestStack({ sim: { masters: 1, workers: 4, upgradeMs: 50 }, notifier: failingBus });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('does not stop the upgrade: the status change stands and the execution is started', async () => {
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-nobus', targetVersion: target });
+    const done = await stack.waitForUpgrade(u.id, (x) => x.status !== 'running', 60_000);
+    expect(done.status).toBe('succeeded');
+    expect(attempted.map((c) => c.to)).toEqual(['running', 'succeeded']);
+  });
+});
