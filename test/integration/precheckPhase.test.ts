@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ANNOTATION_CORDONED_BY } from '../../src/cluster/labels.js';
+import { checkView, upgradeView } from '../../src/api/views.js';
+import { runCheck } from '../../src/checks/runCheck.js';
+import { startCheck } from '../../src/checks/startCheck.js';
+import { getCheck } from '../../src/store/checks.js';
 import { getCluster } from '../../src/store/clusters.js';
 import { requestUpgrade } from '../../src/upgrades/control.js';
 import { pinUnevictablePod } from '../helpers/simOps.js';
@@ -66,5 +70,25 @@ describe('the Precheck phase', () => {
       expect.stringContaining('Upgrade your local kubectl to within one minor of 1.31.10'),
       expect.stringContaining('default/oss-reader'),
     ]);
+  });
+
+  it('reports the same results and plan in a check run alone as in the upgrade that follows it', async () => {
+    // Prepare: a cluster with warnings (the demo's bare pod), and a check run alone
+    const s = (stack = await startTestStack({ sim: { masters: 3, workers: 10 } }));
+    const reader = { read: async () => { throw new Error('not used'); }, startCheck: (args: { clusterId: string; checkId: string }) => runCheck(s.ctx, args) };
+    const check = await startCheck({ db: s.db, now: s.ctx.now, newId: () => 'chk-1', reader }, { clusterId: s.clusterId, targetVersion: TARGET });
+    const report = checkView((await getCheck(s.db, s.clusterId, check.id))!);
+
+    // Act
+    await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-after-check', targetVersion: TARGET });
+    const started = await s.waitForUpgrade('upg-after-check', (u) => u.phase !== 'precheck');
+
+    // Assess: the very object the check showed, plan included (masters' order, which worker in which batch)
+    const precheck = upgradeView(started, []).precheck!;
+    expect(report.status).toBe('passed');
+    expect(report.results.some((r) => r.status === 'warn')).toBe(true);
+    expect(report.plan?.masters).toHaveLength(3);
+    expect(report.plan?.batches.flat()).toHaveLength(10);
+    expect({ status: precheck.status, results: precheck.results, plan: precheck.plan }).toEqual({ status: report.status, results: report.results, plan: report.plan });
   });
 });
