@@ -3,6 +3,7 @@ import { normalizeVersion } from '../domain/versions.js';
 import { createCheck, finishCheck, type Check } from '../store/checks.js';
 import { requireCluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
+import { requireUpgradePath } from '../upgrades/startUpgrade.js';
 
 export interface StartCheckDeps {
   db: Db;
@@ -11,9 +12,15 @@ export interface StartCheckDeps {
   newId(prefix: string): string;
 }
 
-/** Records a running check and hands it to the reader; if the hand-off fails the check says so instead of running forever. */
+/**
+ * Records a running check and hands it to the reader; if the hand-off fails
+ * the check says so instead of running forever. A target the upgrade route
+ * would refuse (a downgrade, a skipped minor) is refused here the same way,
+ * with a 400 and nothing stored: a check answers "can this upgrade go ahead?".
+ */
 export async function startCheck(deps: StartCheckDeps, args: { clusterId: string; targetVersion: string }): Promise<Check> {
-  await requireCluster(deps.db, args.clusterId);
+  const cluster = await requireCluster(deps.db, args.clusterId);
+  requireUpgradePath(cluster, args.targetVersion);
   const check: Check = {
     id: deps.newId('chk'),
     clusterId: args.clusterId,

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../domain/errors.js';
 import { startScheduled } from '../domain/upgradeLifecycle.js';
+import type { Upgrade } from '../domain/upgrade.js';
+import type { Db } from '../store/db.js';
+import { listEvents } from '../store/events.js';
 import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
 import { startUpgrade } from '../upgrades/startUpgrade.js';
 import type { PhaseContext, StepState } from './context.js';
+import { recordEvents } from './recordEvents.js';
 import { stepState } from './stepState.js';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -43,8 +47,23 @@ export async function runBegin(ctx: PhaseContext, raw: unknown): Promise<StepSta
   }
   let u = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
   if (u.status === 'scheduled') u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.status === 'scheduled' ? startScheduled(cur, now) : null));
+  if (u.scheduledAt) await recordScheduledStart(ctx.db, u, now);
   if (u.cancelRequested && ['paused', 'pausing'].includes(u.status) && u.currentBatch === null && u.phase !== 'done') {
     u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.phase === 'cleanup' ? null : { ...cur, phase: 'cleanup', updatedAt: now }));
   }
   return stepState(u, ctx.config);
+}
+
+const SCHEDULED_START = 'UpgradeStarted';
+
+/**
+ * The scheduled → running change writes its event like every status change.
+ * The event is written after the status; a Begin that crashed in between is
+ * repaired by the next one, which finds the upgrade started in precheck with
+ * no such event yet.
+ */
+async function recordScheduledStart(db: Db, u: Upgrade, now: string): Promise<void> {
+  if (u.phase !== 'precheck' || !['running', 'pausing'].includes(u.status)) return;
+  if ((await listEvents(db, u.id)).some((e) => e.type === SCHEDULED_START)) return;
+  await recordEvents(db, u, [{ at: now, type: SCHEDULED_START, message: `scheduled upgrade started at its time (${u.scheduledAt})` }]);
 }

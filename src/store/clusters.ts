@@ -2,7 +2,10 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { UpgradeRecipe } from '../cluster/clusterDriver.js';
 import type { MaintenanceWindow } from '../domain/maintenanceWindow.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { isExpired } from '../domain/expiry.js';
+import { isTerminal } from '../domain/upgradeStatus.js';
 import { isConditionFailure, keys, queryAll, withoutKeys, type Db } from './db.js';
+import { getUpgrade } from './upgrades.js';
 
 export interface Cluster {
   id: string;
@@ -98,6 +101,61 @@ export async function unlockCluster(db: Db, clusterId: string, upgradeId: string
   }
 }
 
+/** The cluster's lock as it was read: who holds it and since when. */
+export interface ClusterLock {
+  upgradeId: string;
+  lockedAt?: string;
+}
+
+/** How long a lock may point at an upgrade item that was never written before it counts as a crashed start. */
+export const ORPHAN_LOCK_MS = 60_000;
+
+/** The condition that the lock is still exactly `lock`: same holder, taken at the same time. */
+const sameLock = (lock: ClusterLock) => ({
+  condition: `activeUpgradeId = :lockHolder AND ${lock.lockedAt === undefined ? 'attribute_not_exists(lockedAt)' : 'lockedAt = :lockedAt'}`,
+  values: { ':lockHolder': lock.upgradeId, ...(lock.lockedAt === undefined ? {} : { ':lockedAt': lock.lockedAt }) },
+});
+
+/**
+ * The cluster's lock if nothing holds it any more: its upgrade ended, or is
+ * paused past its expiry (expired, whether or not a closer got to it yet), or
+ * was never written and the lock is older than a start takes (a start that
+ * crashed between its two writes). Undefined when the cluster is free or the
+ * lock is live.
+ */
+export async function findStaleLock(db: Db, cluster: Cluster, now: string): Promise<ClusterLock | undefined> {
+  if (!cluster.activeUpgradeId) return undefined;
+  const lock: ClusterLock = { upgradeId: cluster.activeUpgradeId, ...(cluster.lockedAt ? { lockedAt: cluster.lockedAt } : {}) };
+  const held = await getUpgrade(db, cluster.id, lock.upgradeId);
+  if (held) return isTerminal(held.status) || isExpired(held, now) ? lock : undefined;
+  const orphaned = lock.lockedAt !== undefined && Date.parse(now) - Date.parse(lock.lockedAt) > ORPHAN_LOCK_MS;
+  return orphaned ? lock : undefined;
+}
+
+/**
+ * Releases the lock only if it is still exactly the one judged stale: a start
+ * that re-took it meanwhile (same upgrade, new `lockedAt`) or another upgrade
+ * that took it keeps it. Returns whether it released it.
+ */
+export async function releaseLock(db: Db, clusterId: string, lock: ClusterLock, now: string): Promise<boolean> {
+  const same = sameLock(lock);
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.cluster(clusterId),
+        UpdateExpression: 'REMOVE activeUpgradeId, lockedAt SET updatedAt = :now',
+        ConditionExpression: same.condition,
+        ExpressionAttributeValues: { ...same.values, ':now': now },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    return false;
+  }
+}
+
 export async function setClusterVersion(db: Db, clusterId: string, versions: { version: string; oldestKubelet?: string }, now: string): Promise<void> {
   await db.doc.send(
     new UpdateCommand({
@@ -110,21 +168,37 @@ export async function setClusterVersion(db: Db, clusterId: string, versions: { v
   );
 }
 
-export async function deleteCluster(db: Db, clusterId: string): Promise<void> {
-  try {
-    await db.doc.send(
-      new DeleteCommand({
-        TableName: db.table,
-        Key: keys.cluster(clusterId),
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(activeUpgradeId)',
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const c = await getCluster(db, clusterId);
-    if (!c) throw new NotFoundError(`no cluster with id ${clusterId}`);
-    throw new ConflictError(`cluster ${clusterId} has an active upgrade (${c.activeUpgradeId})`, 'cancel or finish the upgrade first');
+/**
+ * Deletes the cluster item if no live upgrade holds it. A lock left by an
+ * upgrade that ended or expired, or by a start that crashed, is recognised as
+ * startUpgrade recognises it, and the delete is then conditional on exactly
+ * that lock, so it never removes a cluster a new start has just locked.
+ */
+export async function deleteCluster(db: Db, clusterId: string, now: string = new Date().toISOString()): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const cluster = await getCluster(db, clusterId);
+    if (!cluster) throw new NotFoundError(`no cluster with id ${clusterId}`);
+    const stale = await findStaleLock(db, cluster, now);
+    if (cluster.activeUpgradeId && !stale) {
+      throw new ConflictError(`cluster ${clusterId} has an active upgrade (${cluster.activeUpgradeId})`, 'cancel or finish the upgrade first');
+    }
+    const same = stale && sameLock(stale);
+    try {
+      await db.doc.send(
+        new DeleteCommand({
+          TableName: db.table,
+          Key: keys.cluster(clusterId),
+          ConditionExpression: same ? `attribute_exists(pk) AND ${same.condition}` : 'attribute_exists(pk) AND attribute_not_exists(activeUpgradeId)',
+          ...(same ? { ExpressionAttributeValues: same.values } : {}),
+        }),
+      );
+      return;
+    } catch (err) {
+      // the lock changed between the read and the delete: judge it again
+      if (!isConditionFailure(err)) throw err;
+    }
   }
+  throw new ConflictError(`cluster ${clusterId} kept changing while it was being unregistered`, 'try again');
 }
 
 export async function setMaintenanceWindow(db: Db, clusterId: string, window: MaintenanceWindow | null, now: string): Promise<void> {

@@ -1,16 +1,11 @@
 import { ConflictError, InvalidRequestError } from '../domain/errors.js';
 import type { Upgrade } from '../domain/upgrade.js';
-import { isTerminal } from '../domain/upgradeStatus.js';
-import { isExpired } from '../domain/expiry.js';
 import { checkClusterTarget, normalizeVersion } from '../domain/versions.js';
-import { getCluster, lockCluster, requireCluster, unlockCluster } from '../store/clusters.js';
+import { findStaleLock, lockCluster, releaseLock, requireCluster, type Cluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
 import { appendEvent } from '../store/events.js';
 import { createUpgrade, getUpgrade } from '../store/upgrades.js';
 import { newUpgrade } from './newUpgrade.js';
-
-/** How long a lock may point at an upgrade item that was never written before it counts as a crashed start. */
-const ORPHAN_LOCK_MS = 60_000;
 
 /**
  * Creates an upgrade and takes the cluster's lock, in two single-item
@@ -25,11 +20,10 @@ export async function startUpgrade(
   const existing = await getUpgrade(db, args.clusterId, args.upgradeId);
   if (existing) return existing;
   const cluster = await requireCluster(db, args.clusterId);
-  const verdict = checkClusterTarget({ serverVersion: cluster.version, oldestKubelet: cluster.oldestKubelet, target: args.targetVersion });
-  if (!verdict.ok) {
-    throw new InvalidRequestError(verdict.message, `choose a newer patch of ${cluster.version} or the next minor version`);
-  }
-  await releaseStaleLock(db, args.clusterId, args.now);
+  requireUpgradePath(cluster, args.targetVersion);
+  // conditional on exactly the lock judged stale, so a start that re-took it meanwhile keeps it
+  const stale = await findStaleLock(db, cluster, args.now);
+  if (stale) await releaseLock(db, args.clusterId, stale, args.now);
   await lockCluster(db, args.clusterId, args.upgradeId, args.now);
   const upgrade = newUpgrade({
     id: args.upgradeId,
@@ -53,11 +47,10 @@ export async function startUpgrade(
   return upgrade;
 }
 
-async function releaseStaleLock(db: Db, clusterId: string, now: string): Promise<void> {
-  const cluster = await getCluster(db, clusterId);
-  const holder = cluster?.activeUpgradeId;
-  if (!holder) return;
-  const held = await getUpgrade(db, clusterId, holder);
-  const orphaned = !held && Date.parse(now) - Date.parse(cluster.lockedAt ?? now) > ORPHAN_LOCK_MS;
-  if ((held && (isTerminal(held.status) || isExpired(held, now))) || orphaned) await unlockCluster(db, clusterId, holder, now);
+/** The version policy applied to the cluster as stored: a 400 naming why, for an upgrade and for a check alike. */
+export function requireUpgradePath(cluster: Pick<Cluster, 'version' | 'oldestKubelet'>, targetVersion: string): void {
+  const verdict = checkClusterTarget({ serverVersion: cluster.version, oldestKubelet: cluster.oldestKubelet, target: targetVersion });
+  if (!verdict.ok) {
+    throw new InvalidRequestError(verdict.message, `choose a newer patch of ${cluster.version} or the next minor version`);
+  }
 }

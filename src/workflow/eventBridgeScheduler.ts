@@ -1,7 +1,20 @@
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SchedulerPort } from './schedulerPort.js';
 
-/** EventBridge Scheduler one-time schedules that start the state machine; they delete themselves after firing. */
+/**
+ * The universal target that calls Step Functions' StartExecution with the
+ * parameters we give, in the state machine's partition. Unlike the templated
+ * Step Functions target (which names each execution at random), it names the
+ * execution, so a repeated delivery is refused by Step Functions instead of
+ * starting a second execution of one upgrade.
+ */
+export const startExecutionTarget = (stateMachineArn: string): string => `arn:${stateMachineArn.split(':')[1] || 'aws'}:scheduler:::aws-sdk:sfn:startExecution`;
+
+/**
+ * EventBridge Scheduler one-time schedules that start the state machine; they
+ * delete themselves after firing. The schedule and the execution it starts
+ * both take `name` (the upgrade id), as an execution the API starts does.
+ */
 export class EventBridgeScheduler implements SchedulerPort {
   constructor(
     private readonly options: { stateMachineArn: string; roleArn: string; groupName: string },
@@ -19,7 +32,12 @@ export class EventBridgeScheduler implements SchedulerPort {
           ScheduleExpressionTimezone: 'UTC',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          Target: { Arn: this.options.stateMachineArn, RoleArn: this.options.roleArn, Input: JSON.stringify(args.input) },
+          Target: {
+            Arn: startExecutionTarget(this.options.stateMachineArn),
+            RoleArn: this.options.roleArn,
+            // StartExecution's own parameters; the execution input is itself a JSON string
+            Input: JSON.stringify({ StateMachineArn: this.options.stateMachineArn, Name: args.name, Input: JSON.stringify(args.input) }),
+          },
         }),
       );
     } catch (err) {

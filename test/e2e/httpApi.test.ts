@@ -2,6 +2,7 @@
 // this test talks to it only over HTTP (reading the store directly only to
 // show that a refused request changed nothing).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -168,7 +169,16 @@ describe('the local stack over HTTP', () => {
     await refused('POST', '/clusters/gamma/upgrades', { targetVersion: '1.29.15' }, 400, 'InvalidRequest');
     await refused('POST', '/clusters/gamma/upgrades', { targetVersion: '1.32.6' }, 400, 'InvalidRequest');
     await refused('POST', '/clusters/gamma/upgrades', { targetVersion: '1.31.99' }, 400, 'InvalidRequest');
+    await refused('POST', '/clusters/gamma/upgrades', { targetVersion: '1.31.010' }, 400, 'InvalidRequest');
     await refused('POST', '/clusters/nowhere/upgrades', { targetVersion: '1.31.10' }, 404, 'NotFound');
+    // a check is refused what an upgrade is refused: no check is stored for a target no upgrade could take
+    await refused('POST', '/clusters/gamma/checks', { targetVersion: 'latest' }, 400, 'ValidationFailed');
+    await refused('POST', '/clusters/gamma/checks', { targetVersion: '1.31.010' }, 400, 'InvalidRequest');
+    await refused('POST', '/clusters/gamma/checks', { targetVersion: '1.29.15' }, 400, 'InvalidRequest');
+    await refused('POST', '/clusters/gamma/checks', { targetVersion: '1.32.6' }, 400, 'InvalidRequest');
+    await refused('POST', '/clusters/gamma/checks', { targetVersion: '1.30.4' }, 400, 'InvalidRequest');
+    await refused('POST', '/clusters/gamma/checks', { targetVersion: '1.31.99' }, 400, 'InvalidRequest');
+    await refused('POST', '/clusters/nowhere/checks', { targetVersion: '1.31.10' }, 404, 'NotFound');
     await refused('GET', '/clusters/gamma/upgrades/upg-none', undefined, 404, 'NotFound');
     await refused('POST', '/clusters/gamma/upgrades/upg-none/pause', undefined, 404, 'NotFound');
     await refused('GET', '/clusters/Not_An_Id', undefined, 400, 'ValidationFailed');
@@ -193,7 +203,13 @@ describe('the local stack over HTTP', () => {
     expect((await until(() => getUpgrade('gamma', winner.id), (u) => u.status !== 'running')).status).toBe('succeeded');
   });
 
-  it('unregisters a cluster without an active upgrade and forgets its secret', async () => {
+  it('unregisters a cluster without an active upgrade and forgets its secret, even if an ended upgrade left its lock', async () => {
+    // Prepare: the lock as a crash between the upgrade's end and its unlock leaves it
+    const [ended] = (await api('GET', '/clusters/gamma/upgrades')).body.upgrades;
+    expect(ended.status).toBe('succeeded');
+    await stack.db.doc.send(new UpdateCommand({ TableName: stack.db.table, Key: { pk: 'CLUSTER#gamma', sk: 'META' }, UpdateExpression: 'SET activeUpgradeId = :u, lockedAt = :t', ExpressionAttributeValues: { ':u': ended.id, ':t': ended.updatedAt } }));
+
+    // Act / Assess
     expect((await api('DELETE', '/clusters/gamma')).status).toBe(204);
     expect((await api('GET', '/clusters/gamma')).status).toBe(404);
     expect((await scanAll(stack.db)).some((i) => i.pk === 'CLUSTER#gamma' && i.sk === 'META')).toBe(false);
