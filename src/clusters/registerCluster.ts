@@ -50,6 +50,6 @@ export async function registerCluster(deps: RegistrationDeps, reg: Registration)
 /** Unregisters a cluster with no active upgrade (409 otherwise) and deletes the secret kupgrade stored for it. */
 export async function unregisterCluster(deps: RegistrationDeps, clusterId: string): Promise<void> {
   const cluster = await requireCluster(deps.db, clusterId);
-  await deleteCluster(deps.db, clusterId);
+  await deleteCluster(deps.db, clusterId, deps.now());
   await deps.secrets.deleteKubeconfig(clusterId, cluster.kubeconfigRef);
 }
