@@ -2,14 +2,12 @@ import { startCheck } from '../checks/startCheck.js';
 import { requireCheck } from '../store/checks.js';
 import { defineRoute } from './httpHandler.js';
 import { CheckParamsSchema, ClusterParamsSchema, TargetVersionSchema } from './schemas.js';
-import { requireOffered } from './upgradeRoutes.js';
 import { checkView } from './views.js';
 
 export const startCheckRoute = defineRoute({
   params: ClusterParamsSchema,
   body: TargetVersionSchema,
   async run(ctx, { params, body }) {
-    requireOffered(body.targetVersion);
     return { status: 202, body: checkView(await startCheck(ctx, { clusterId: params.clusterId, targetVersion: body.targetVersion })) };
   },
 });

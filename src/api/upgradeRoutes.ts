@@ -1,5 +1,3 @@
-import { InvalidRequestError } from '../domain/errors.js';
-import { inCatalog, VERSION_CATALOG } from '../domain/catalog.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import { listBatches } from '../store/batches.js';
 import { requireCluster } from '../store/clusters.js';
@@ -12,20 +10,12 @@ import { defineRoute } from './httpHandler.js';
 import { ClusterParamsSchema, EventsQuerySchema, StartUpgradeSchema, UpgradeParamsSchema } from './schemas.js';
 import { upgradeView } from './views.js';
 
-/** Only versions of the catalog are offered (GET /versions), as a managed console offers its list. */
-export function requireOffered(version: string): void {
-  if (!inCatalog(version)) {
-    throw new InvalidRequestError(`${version} is not a version kupgrade offers`, `choose one of ${VERSION_CATALOG.join(', ')} (GET /versions, or availableUpgrades of the cluster)`);
-  }
-}
-
 const view = async (ctx: ApiContext, u: Upgrade) => upgradeView(u, await listBatches(ctx.db, u.id));
 
 export const startUpgradeRoute = defineRoute({
   params: ClusterParamsSchema,
   body: StartUpgradeSchema,
   async run(ctx, { params, body }) {
-    requireOffered(body.targetVersion);
     // A fresh id per request; the cluster's conditional lock makes a second start (or a retry) a 409.
     const u = await requestUpgrade(ctx, { clusterId: params.clusterId, upgradeId: ctx.newId('upg'), targetVersion: body.targetVersion, startAt: body.startAt });
     return { status: 202, body: upgradeView(u, []) };

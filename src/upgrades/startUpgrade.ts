@@ -1,3 +1,4 @@
+import { inCatalog, VERSION_CATALOG } from '../domain/catalog.js';
 import { ConflictError, InvalidRequestError } from '../domain/errors.js';
 import type { Upgrade } from '../domain/upgrade.js';
 import { checkClusterTarget, normalizeVersion } from '../domain/versions.js';
@@ -52,5 +53,9 @@ export function requireUpgradePath(cluster: Pick<Cluster, 'version' | 'oldestKub
   const verdict = checkClusterTarget({ serverVersion: cluster.version, oldestKubelet: cluster.oldestKubelet, target: targetVersion });
   if (!verdict.ok) {
     throw new InvalidRequestError(verdict.message, `choose a newer patch of ${cluster.version} or the next minor version`);
+  }
+  // Only versions of the catalog are offered (GET /versions), as a managed console offers its list; a start by hand gets the same answer.
+  if (!inCatalog(targetVersion)) {
+    throw new InvalidRequestError(`${targetVersion} is not a version kupgrade offers`, `choose one of ${VERSION_CATALOG.join(', ')} (GET /versions, or availableUpgrades of the cluster)`);
   }
 }

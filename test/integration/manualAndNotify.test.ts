@@ -5,6 +5,7 @@ import { upgradeIdFromExecution } from '../../src/phases/begin.js';
 import { listUpgrades } from '../../src/store/upgrades.js';
 import { EventBridgeNotifier } from '../../src/notify/eventBridgeNotifier.js';
 import { pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { getCluster } from '../../src/store/clusters.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const TARGET = '1.31.10';
@@ -36,6 +37,17 @@ describe('an execution started by hand with {clusterId, targetVersion}', () => {
     await stack.workflow.startExecution({ name: 'console-bad', input: { clusterId: stack.clusterId, targetVersion: 'latest' } });
     const run = await stack.workflow.waitFor('console-bad');
     expect(run.status).toBe('FAILED');
+    expect(await listUpgrades(stack.db, stack.clusterId)).toHaveLength(1);
+  });
+
+  it('refuses a version the API would not offer (a valid patch of the next minor missing from the catalog), as the API does', async () => {
+    // a patch the version policy allows from where the cluster stands (1.30.4, or 1.31.10 after the test above), but not in the catalog
+    const { version } = (await getCluster(stack.db, stack.clusterId))!;
+    const offCatalog = version.startsWith('1.30.') ? '1.31.2' : '1.32.1';
+    await stack.workflow.startExecution({ name: 'console-off-catalog', input: { clusterId: stack.clusterId, targetVersion: offCatalog } });
+    const run = await stack.workflow.waitFor('console-off-catalog');
+    expect(run.status).toBe('FAILED');
+    expect(String(run.error?.message ?? run.error)).toMatch(/InvalidRequest|not a version kupgrade offers/);
     expect(await listUpgrades(stack.db, stack.clusterId)).toHaveLength(1);
   });
 });
