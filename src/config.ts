@@ -8,6 +8,7 @@ const ConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   POLL_SECONDS: seconds(30),
   DRAIN_TIMEOUT_SECONDS: seconds(1800),
+  NODE_UPGRADE_TIMEOUT_SECONDS: seconds(3600),
   UPGRADE_EXPIRY_SECONDS: seconds(1_296_000),
   SOAK_SECONDS: seconds(60),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
@@ -19,6 +20,8 @@ export type Config = {
   dynamodbEndpoint?: string;
   pollSeconds: number;
   drainTimeoutSeconds: number;
+  /** how long a node may take from the start of its upgrade Job to Ready at the target before it fails */
+  nodeUpgradeTimeoutSeconds: number;
   expirySeconds: number;
   /** time between the two healthy looks that validate a batch */
   soakSeconds: number;
@@ -41,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamodbEndpoint: c.DYNAMODB_ENDPOINT,
     pollSeconds: c.POLL_SECONDS,
     drainTimeoutSeconds: c.DRAIN_TIMEOUT_SECONDS,
+    nodeUpgradeTimeoutSeconds: c.NODE_UPGRADE_TIMEOUT_SECONDS,
     expirySeconds: c.UPGRADE_EXPIRY_SECONDS,
     soakSeconds: c.SOAK_SECONDS,
     validationTimeoutSeconds: c.VALIDATION_TIMEOUT_SECONDS,

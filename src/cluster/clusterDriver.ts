@@ -55,8 +55,10 @@ export interface DrainPass {
 }
 
 export interface CordonResult {
-  /** true when kupgrade holds the cordon (it set it now or earlier); false when an operator cordoned the node first */
+  /** true when kupgrade holds the cordon (it set it now or earlier, or adopted one an ended upgrade left); false when an operator cordoned the node first */
   cordonedByUs: boolean;
+  /** the ended upgrade whose cordon was taken over by this call */
+  adoptedFrom?: string;
 }
 
 /** A workload with fewer ready pods than it wants (e.g. evicted pods not yet back). */
@@ -76,7 +78,11 @@ export interface ClusterDriver {
   /**
    * Marks the node unschedulable and, in the same patch, records
    * kupgrade.io/cordoned-by=<upgradeId> on it. A node an operator had already
-   * cordoned is left as it is and reported with cordonedByUs=false.
+   * cordoned (no annotation) is left as it is and reported with
+   * cordonedByUs=false. A cordon annotated with another upgrade id was left by
+   * an ended kupgrade upgrade (a cluster has one active upgrade at a time): it
+   * is adopted, its annotation rewritten to upgradeId, so it is undone once
+   * the node is upgraded.
    */
   cordon(node: string, upgradeId: string): Promise<CordonResult>;
   /** Makes the node schedulable again only if this upgrade cordoned it; returns whether it did. */

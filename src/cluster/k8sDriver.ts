@@ -112,9 +112,16 @@ export function createKubernetesDriver(kubeconfigYaml: string, options: Kubernet
   async function cordon(name: string, upgradeId: string): Promise<CordonResult> {
     for (let i = 0; i < CONFLICT_RETRIES; i++) {
       const node = await readNode(name);
+      const holder = node.metadata?.annotations?.[ANNOTATION_CORDONED_BY];
       if (node.spec?.unschedulable) {
-        // Ours if we set it (a retry after a crash); otherwise an operator's, which we must leave in place afterwards.
-        return { cordonedByUs: node.metadata?.annotations?.[ANNOTATION_CORDONED_BY] === upgradeId };
+        // Ours if we set it (a retry after a crash); an operator's when unannotated, which we must leave in place afterwards.
+        if (holder === upgradeId) return { cordonedByUs: true };
+        if (!holder) return { cordonedByUs: false };
+        // Left by an ended kupgrade upgrade (e.g. its Job failed, then it was cancelled): only one upgrade is active per
+        // cluster, so take it over; otherwise nothing would ever undo it. Guarded like the cordon itself.
+        const adopted = await patchNodeIfUnchanged(node, { metadata: { annotations: { [ANNOTATION_CORDONED_BY]: upgradeId } } });
+        if (adopted) return { cordonedByUs: true, adoptedFrom: holder };
+        continue;
       }
       const patched = await patchNodeIfUnchanged(node, { metadata: { annotations: { [ANNOTATION_CORDONED_BY]: upgradeId } }, spec: { unschedulable: true } });
       if (patched) return { cordonedByUs: true };

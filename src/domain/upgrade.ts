@@ -84,6 +84,8 @@ export interface NodeProgress {
   cordonedByUs?: boolean;
   drainStartedAt?: string;
   jobName?: string;
+  /** when its upgrade Job was started: the node-upgrade timeout runs from here */
+  jobStartedAt?: string;
   error?: UpgradeError;
 }
 

@@ -1,6 +1,8 @@
 import type { ClusterDriver, UpgradeRecipe } from '../cluster/clusterDriver.js';
+import { upgradeJobName } from '../cluster/labels.js';
 import { judgeDrain } from '../domain/drain.js';
 import { KupgradeError } from '../domain/errors.js';
+import { judgeNodeUpgrade, type NodeUpgradeSeen } from '../domain/nodeUpgradeTimeout.js';
 import type { NodeProgress } from '../domain/upgrade.js';
 import { sameVersion } from '../domain/versions.js';
 import type { UpgradeEvent } from '../store/events.js';
@@ -14,7 +16,9 @@ export interface NodeStepContext {
   attempt: number;
   now: string;
   drainTimeoutSeconds: number;
-  /** a pause was requested: nodes not yet started stay untouched */
+  /** how long a node may take from the start of its Job to Ready at the target */
+  nodeUpgradeTimeoutSeconds: number;
+  /** a pause was requested: nodes not yet started are not started (and a cordon an interrupted step left on them is undone) */
   holdNewNodes: boolean;
 }
 
@@ -33,7 +37,8 @@ export interface NodeStepOutcome {
  * attempt, and verification only reads.
  */
 export async function advanceNode(ctx: NodeStepContext, start: NodeProgress): Promise<NodeStepOutcome> {
-  let node = start;
+  // A node followed from before jobStartedAt existed (or recovered by the error path) gets its deadline from now.
+  let node = (start.step === 'upgrading' || start.step === 'verifying') && !start.jobStartedAt ? { ...start, jobStartedAt: ctx.now } : start;
   const events: UpgradeEvent[] = [];
   const emit = (type: string, message: string) => events.push({ at: ctx.now, type, message, node: node.name });
   try {
@@ -68,12 +73,16 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
   const { driver } = ctx;
   switch (node.step) {
     case 'pending': {
-      if (ctx.holdNewNodes) {
-        emit('NodeSkipped', `node ${node.name} not started: a pause was requested`);
-        return { ...node, step: 'skipped' };
-      }
-      const { cordonedByUs } = await driver.cordon(node.name, ctx.upgradeId);
-      emit('NodeCordoned', cordonedByUs ? `node ${node.name} cordoned` : `node ${node.name} was already cordoned by an operator; it stays cordoned after its upgrade`);
+      if (ctx.holdNewNodes) return holdNode(ctx, node, emit);
+      const { cordonedByUs, adoptedFrom } = await driver.cordon(node.name, ctx.upgradeId);
+      emit(
+        'NodeCordoned',
+        adoptedFrom
+          ? `node ${node.name} was left cordoned by the ended upgrade ${adoptedFrom}; this upgrade takes that cordon over and uncordons the node once it is upgraded`
+          : cordonedByUs
+            ? `node ${node.name} cordoned`
+            : `node ${node.name} was already cordoned by an operator; it stays cordoned after its upgrade`,
+      );
       return { ...node, step: 'draining', cordonedByUs, drainStartedAt: ctx.now };
     }
     case 'draining': {
@@ -91,11 +100,11 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
         upgradeId: ctx.upgradeId, node: node.name, role: node.role, targetVersion: ctx.targetVersion, recipe: ctx.recipe, attempt: ctx.attempt,
       });
       emit('JobStarted', `upgrade job ${job.name} started on node ${node.name}`);
-      return { ...node, step: 'upgrading', jobName: job.name };
+      return { ...node, step: 'upgrading', jobName: job.name, jobStartedAt: ctx.now };
     }
     case 'upgrading': {
       const job = await driver.upgradeJobStatus(ctx.upgradeId, node.name, ctx.attempt);
-      if (job.phase === 'succeeded') return { ...node, step: 'verifying' };
+      if (job.phase === 'succeeded') return { ...node, step: 'verifying', jobName: job.name };
       if (job.phase === 'failed') {
         const message = `upgrade job ${job.name} failed on node ${node.name}${job.message ? `: ${job.message}` : ''}`;
         emit('NodeFailed', `${message}; the node stays cordoned`);
@@ -105,6 +114,8 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
           error: { reason: 'UpgradeJobFailed', message, node: node.name, remedy: `read the logs of job ${job.name} in namespace kube-upgrade, repair node ${node.name}, then resume the upgrade` },
         };
       }
+      const timedOut = pastDeadline(ctx, node, job.name, { step: 'upgrading', job: job.phase }, emit);
+      if (timedOut) return timedOut;
       if (job.phase === 'absent') {
         // Someone deleted the Job before it finished: start it again rather than wait forever.
         await driver.ensureUpgradeJob({ upgradeId: ctx.upgradeId, node: node.name, role: node.role, targetVersion: ctx.targetVersion, recipe: ctx.recipe, attempt: ctx.attempt });
@@ -113,7 +124,10 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
     }
     case 'verifying': {
       const info = await driver.getNode(node.name);
-      if (!info.ready || !sameVersion(info.kubeletVersion, ctx.targetVersion)) return null;
+      if (!info.ready || !sameVersion(info.kubeletVersion, ctx.targetVersion)) {
+        const jobName = node.jobName ?? upgradeJobName(ctx.upgradeId, node.name, ctx.attempt);
+        return pastDeadline(ctx, node, jobName, { step: 'verifying', ready: info.ready, kubeletVersion: info.kubeletVersion }, emit);
+      }
       emit('NodeUpgraded', `node ${node.name} runs kubelet ${info.kubeletVersion} and is Ready`);
       if (node.cordonedByUs) {
         await driver.uncordon(node.name, ctx.upgradeId);
@@ -124,4 +138,36 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
     default:
       return null;
   }
+}
+
+/**
+ * A pause or cancel holds the nodes not yet started. The stored step can lag
+ * the cluster (a retried step whose cordon or Job went through before the
+ * error, a crash before the batch was saved), so ask the cluster: a node whose
+ * Job exists has started and is followed to the end; any other is skipped and
+ * given back, as the cordon annotation lets uncordon touch only this upgrade's own.
+ */
+async function holdNode(ctx: NodeStepContext, node: NodeProgress, emit: Emit): Promise<NodeProgress> {
+  const { driver } = ctx;
+  const job = await driver.upgradeJobStatus(ctx.upgradeId, node.name, ctx.attempt);
+  if (job.phase !== 'absent') {
+    // cordon is idempotent and says whose cordon it is; a node with a Job on it must stay cordoned
+    const { cordonedByUs } = await driver.cordon(node.name, ctx.upgradeId);
+    emit('NodeInFlight', `node ${node.name} had started before the pause (upgrade job ${job.name}); it finishes its upgrade`);
+    return { ...node, step: 'upgrading', cordonedByUs, jobName: job.name, jobStartedAt: ctx.now };
+  }
+  const released = await driver.uncordon(node.name, ctx.upgradeId);
+  if (released) emit('NodeUncordoned', `node ${node.name} uncordoned: an interrupted step had cordoned it`);
+  emit('NodeSkipped', `node ${node.name} not started: a pause was requested`);
+  return { ...node, step: 'skipped', cordonedByUs: false };
+}
+
+/** The node fails once its upgrade has run past the node-upgrade timeout; it stays cordoned, like a node whose Job failed. */
+function pastDeadline(ctx: NodeStepContext, node: NodeProgress, jobName: string, seen: NodeUpgradeSeen, emit: Emit): NodeProgress | null {
+  const verdict = judgeNodeUpgrade({
+    node: node.name, jobName, targetVersion: ctx.targetVersion, jobStartedAt: node.jobStartedAt ?? ctx.now, now: ctx.now, timeoutSeconds: ctx.nodeUpgradeTimeoutSeconds, seen,
+  });
+  if (verdict.kind === 'wait') return null;
+  emit('NodeFailed', verdict.message);
+  return { ...node, step: 'failed', error: { reason: 'NodeUpgradeTimeout', message: verdict.message, remedy: verdict.remedy, node: node.name } };
 }

@@ -87,3 +87,32 @@ describe('a PodDisruptionBudget that never allows a disruption', () => {
     expect(stack.sim.object('pods', 'default', 'pinned')).toBeDefined();
   });
 });
+
+describe('a node whose upgrade never finishes', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // the simulated upgrade takes ten minutes; a node may take one second
+    stack = await startTestStack({ sim: { masters: 1, workers: 2, upgradeMs: 600_000 }, env: { NODE_UPGRADE_TIMEOUT_SECONDS: '1' } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('fails past NODE_UPGRADE_TIMEOUT_SECONDS and pauses the upgrade naming the node and its Job, keeping the node cordoned', async () => {
+    // Act
+    const id = 'upg-node-timeout';
+    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
+
+    // Assess: the master's Job is still running; the node is failed, still cordoned by this upgrade, and retried first on resume
+    const [job] = stack.sim.objects('jobs', 'kube-upgrade').filter((j) => j.metadata.labels?.['kupgrade.io/node'] === 'master-1');
+    expect(job).toBeDefined();
+    expect(paused.error).toMatchObject({ reason: 'NodeUpgradeTimeout', node: 'master-1' });
+    expect(paused.error?.message).toContain(`node master-1 did not finish its upgrade within 1s of the start of its Job kube-upgrade/${job!.metadata.name}: the Job is still running`);
+    expect(paused.error?.remedy).toContain(`describe job ${job!.metadata.name}`);
+    expect(paused.retryFirst).toEqual(['master-1']);
+    const batch = (await listBatches(stack.db, id)).find((b) => b.kind === 'master')!;
+    expect(batch).toMatchObject({ status: 'failed', nodes: [expect.objectContaining({ name: 'master-1', step: 'failed', jobName: job!.metadata.name })] });
+    const node = await stack.driver.getNode('master-1');
+    expect(node).toMatchObject({ kubeletVersion: '1.30.4', unschedulable: true });
+    expect(node.annotations[ANNOTATION_CORDONED_BY]).toBe(id);
+  });
+});

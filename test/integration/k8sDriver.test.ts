@@ -73,11 +73,25 @@ describe('k8s driver: nodes and cordons against the simulated cluster over HTTPS
     expect((await driver.getNode('worker-2')).unschedulable).toBe(true);
   });
 
-  it('does not take over a cordon held by another upgrade', async () => {
-    expect(await driver.cordon('worker-3', 'upg-other')).toEqual({ cordonedByUs: true });
-    expect(await driver.cordon('worker-3', UPG)).toEqual({ cordonedByUs: false });
-    expect(await driver.uncordon('worker-3', UPG)).toBe(false);
-    expect(await driver.uncordon('worker-3', 'upg-other')).toBe(true);
+  it('takes over a cordon an ended upgrade left, with a patch guarded by the resourceVersion, so it can undo it', async () => {
+    // Prepare: an earlier upgrade cordoned the node and ended without giving it back (its Job failed, then it was cancelled)
+    expect(await driver.cordon('worker-3', 'upg-ended')).toEqual({ cordonedByUs: true });
+    const rv = sim.object('nodes', undefined, 'worker-3')!.metadata.resourceVersion;
+    const before = sim.requests.length;
+
+    // Act
+    expect(await driver.cordon('worker-3', UPG)).toEqual({ cordonedByUs: true, adoptedFrom: 'upg-ended' });
+
+    // Assess: one guarded patch rewrote the annotation; the node stayed cordoned throughout
+    expect(sim.requests.slice(before).filter((r) => isWrite(r.method))).toEqual([
+      { method: 'PATCH', path: '/api/v1/nodes/worker-3', query: {}, body: { metadata: { annotations: { [ANNOTATION_CORDONED_BY]: UPG }, resourceVersion: rv } } },
+    ]);
+    expect(sim.object('nodes', undefined, 'worker-3')!.metadata.annotations?.[ANNOTATION_CORDONED_BY]).toBe(UPG);
+    expect((await driver.getNode('worker-3')).unschedulable).toBe(true);
+    expect(await driver.cordon('worker-3', UPG)).toEqual({ cordonedByUs: true });
+    expect(await driver.uncordon('worker-3', 'upg-ended')).toBe(false);
+    expect(await driver.uncordon('worker-3', UPG)).toBe(true);
+    expect((await driver.getNode('worker-3')).unschedulable).toBe(false);
   });
 
   it('uncordons what it cordoned, removing its annotation; a second uncordon does nothing', async () => {

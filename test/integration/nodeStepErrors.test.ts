@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
-import { ClusterApiError } from '../../src/cluster/errors.js';
+import { ClusterApiError, ClusterUnreachableError } from '../../src/cluster/errors.js';
 import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
 import { readKubeconfig } from '../../src/cluster/kubeconfigSource.js';
 import { ANNOTATION_CORDONED_BY } from '../../src/cluster/labels.js';
 import { planRemainingBatches } from '../../src/domain/batchPlan.js';
 import { listBatches } from '../../src/store/batches.js';
-import { requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { advanceNode, type NodeStepContext } from '../../src/phases/advanceNode.js';
+import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
 import { workerNames } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
@@ -20,6 +22,10 @@ interface Faults {
   drainFails?: string;
   /** the upgrade Job of this node is created, then the answer is lost */
   jobAnswerLost?: string;
+  /** the cordon of this node goes through, then the answer is lost, once (the state machine retries the step) */
+  cordonAnswerLost?: string;
+  /** runs when a fault fires, before its error is raised: what happens meanwhile elsewhere */
+  meanwhile?: () => Promise<unknown>;
 }
 
 /** The real driver on the simulated cluster, with the faults above switched on and off by the test. */
@@ -29,6 +35,15 @@ async function startWithFaults(faults: Faults): Promise<TestStack> {
     const real = createKubernetesDriver(await readKubeconfig(cluster.kubeconfigRef));
     return {
       ...real,
+      async cordon(node, upgradeId) {
+        const out = await real.cordon(node, upgradeId);
+        if (node === faults.cordonAnswerLost) {
+          delete faults.cordonAnswerLost;
+          await faults.meanwhile?.();
+          throw new ClusterUnreachableError('https://sim', 'the answer to the cordon was lost');
+        }
+        return out;
+      },
       async drain(node) {
         if (node === faults.drainFails) throw new ClusterApiError('https://sim', 500, 'InternalError', `evicting pods of ${node} failed`);
         return real.drain(node);
@@ -132,5 +147,89 @@ describe('a Job created whose answer was lost', () => {
     const after = (await listBatches(stack.db, id)).find((b) => b.kind === 'worker')!;
     expect(after.nodes[0]).toMatchObject({ name: first, step: 'done', jobName: jobs[0]!.metadata.name });
     expect(await stack.driver.getNode(first)).toMatchObject({ kubeletVersion: target, unschedulable: false });
+  });
+});
+
+describe('a pause that lands while a cordoned node\'s step is retried', () => {
+  const faults: Faults = {};
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startWithFaults(faults);
+  });
+  afterAll(async () => stack?.stop());
+
+  it('skips the node and gives it back, so it is not left cordoned after the pause and the cancel', async () => {
+    // Prepare: the first worker is cordoned, the answer is lost, and a pause is requested before the step is retried
+    const id = 'upg-retried-cordon';
+    const first = planFor(stack.clusterId)[0]![0]!;
+    faults.cordonAnswerLost = first;
+    faults.meanwhile = () => pauseRequest(stack.controls, stack.clusterId, id);
+
+    // Act
+    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
+
+    // Assess: the retried step skipped the node (the pause holds it) and took its cordon back
+    expect(faults.cordonAnswerLost).toBeUndefined();
+    expect(paused.error).toBeUndefined();
+    const batch1 = (await listBatches(stack.db, id)).find((b) => b.kind === 'worker')!;
+    expect(batch1.nodes).toEqual([expect.objectContaining({ name: first, step: 'skipped' })]);
+    const held = await stack.driver.getNode(first);
+    expect(held).toMatchObject({ unschedulable: false, kubeletVersion: '1.30.4' });
+    expect(held.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
+
+    // Act: cancel
+    await cancelRequest(stack.controls, stack.clusterId, id);
+    await stack.waitForUpgrade(id, (x) => x.status === 'cancelled');
+
+    // Assess: every worker schedulable, none carrying kupgrade's cordon
+    for (const n of (await stack.driver.listNodes()).filter((x) => x.role === 'worker')) {
+      expect({ name: n.name, unschedulable: n.unschedulable, cordonedBy: n.annotations[ANNOTATION_CORDONED_BY] }).toEqual({ name: n.name, unschedulable: false, cordonedBy: undefined });
+    }
+  });
+});
+
+describe('a pause that finds a node further on than its stored step (a crash before the batch was saved)', () => {
+  const id = 'upg-held';
+  let sim: KubeSim;
+  let driver: ClusterDriver;
+  const ctx = (): NodeStepContext => ({
+    driver, upgradeId: id, targetVersion: target, attempt: 1, now: new Date().toISOString(), drainTimeoutSeconds: 1800, nodeUpgradeTimeoutSeconds: 3600, holdNewNodes: true,
+  });
+  beforeAll(async () => {
+    // Jobs run for a minute: long enough to still be running when the test looks
+    sim = await startKubeSim({ masters: 1, workers: 2, version: '1.30.4', upgradeMs: 60_000, rescheduleMs: 20, workload: 'none' });
+    driver = createKubernetesDriver(sim.kubeconfig);
+  });
+  afterAll(async () => sim?.close());
+
+  it('follows a node whose Job already runs to the end of its upgrade, keeping it cordoned', async () => {
+    // Prepare: an earlier try cordoned worker-1 and started its Job, then died before saving that
+    await driver.cordon('worker-1', id);
+    const job = await driver.ensureUpgradeJob({ upgradeId: id, node: 'worker-1', role: 'worker', targetVersion: target, attempt: 1 });
+
+    // Act
+    const out = await advanceNode(ctx(), { name: 'worker-1', role: 'worker', step: 'pending' });
+
+    // Assess
+    expect(out.error).toBeUndefined();
+    expect(out.node).toMatchObject({ name: 'worker-1', step: 'upgrading', jobName: job.name, cordonedByUs: true, jobStartedAt: expect.any(String) });
+    const node = await driver.getNode('worker-1');
+    expect(node.unschedulable).toBe(true);
+    expect(node.annotations[ANNOTATION_CORDONED_BY]).toBe(id);
+  });
+
+  it('skips a node with no Job and takes back the cordon an earlier try left', async () => {
+    // Prepare
+    await driver.cordon('worker-2', id);
+
+    // Act
+    const out = await advanceNode(ctx(), { name: 'worker-2', role: 'worker', step: 'pending' });
+
+    // Assess
+    expect(out.node).toMatchObject({ name: 'worker-2', step: 'skipped' });
+    const node = await driver.getNode('worker-2');
+    expect(node.unschedulable).toBe(false);
+    expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ANNOTATION_CORDONED_BY } from '../../src/cluster/labels.js';
+import { ANNOTATION_CORDONED_BY, ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
 import { listBatches } from '../../src/store/batches.js';
-import { pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
-import { cordonByOperator, setNodeReady } from '../helpers/simOps.js';
+import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { annotateNode, cordonByOperator, setNodeReady } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -32,6 +32,40 @@ describe('rules operators learned the hard way', () => {
       expect(node).toMatchObject({ kubeletVersion: target, unschedulable: true });
       expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
       for (const n of (await s.driver.listNodes()).filter((x) => x.name !== 'worker-4')) expect(n.unschedulable).toBe(false);
+    });
+  });
+
+  describe('a node an earlier upgrade left cordoned', () => {
+    beforeEach(async () => {
+      stack = await startTestStack({ sim: { masters: 1, workers: 4 } });
+    });
+
+    it('is taken over by the next upgrade, which upgrades it and gives it back; the precheck names it', async () => {
+      // Prepare: the Job on worker-2 fails, the upgrade pauses with the node cordoned by it, and is cancelled
+      const s = stack!;
+      await annotateNode(s.sim, 'worker-2', { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
+      const first = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-left-cordon', targetVersion: target });
+      expect((await s.waitForUpgrade(first.id, (x) => x.status === 'paused')).error).toMatchObject({ reason: 'UpgradeJobFailed', node: 'worker-2' });
+      await cancelRequest(s.controls, s.clusterId, first.id);
+      await s.waitForUpgrade(first.id, (x) => x.status === 'cancelled');
+      const left = await s.driver.getNode('worker-2');
+      expect(left.unschedulable).toBe(true);
+      expect(left.annotations[ANNOTATION_CORDONED_BY]).toBe(first.id);
+
+      // Act: the operator repairs the node and starts a new upgrade to the same target
+      await annotateNode(s.sim, 'worker-2', { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
+      const second = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-after-left-cordon', targetVersion: target });
+      const done = await s.waitForUpgrade(second.id, (x) => x.status !== 'running', 60_000);
+
+      // Assess: upgraded, schedulable, no cordon annotation; the precheck said it would be given back, naming the old upgrade
+      expect(done.status).toBe('succeeded');
+      const nodesReady = done.precheck?.results.find((r) => r.name === 'nodes-ready');
+      expect(nodesReady).toMatchObject({ status: 'warn', message: expect.stringContaining(`worker-2 (upgrade ${first.id})`) });
+      expect(nodesReady?.message).not.toContain('operator');
+      const node = await s.driver.getNode('worker-2');
+      expect(node).toMatchObject({ kubeletVersion: target, unschedulable: false });
+      expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
+      for (const n of await s.driver.listNodes()) expect({ name: n.name, version: n.kubeletVersion, unschedulable: n.unschedulable }).toEqual({ name: n.name, version: target, unschedulable: false });
     });
   });
 

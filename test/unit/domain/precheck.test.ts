@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFailed, readOk, type ClusterSnapshot } from '../../../src/domain/clusterSnapshot.js';
 import { CHECKS, runChecks, summarize } from '../../../src/domain/precheck.js';
 import { controlPlanePods, node, pdb, pod, snapshot } from '../../helpers/snapshot.js';
+import { ANNOTATION_CORDONED_BY } from '../../../src/cluster/labels.js';
 
 const TARGET = '1.31.10';
 const check = (name: string, s: ClusterSnapshot, targetVersion = TARGET) => {
@@ -67,6 +68,21 @@ describe('precheck', () => {
     it('fails on a NotReady node and warns on a cordoned one, naming them', () => {
       expect(check('nodes-ready', snapshot({ nodes: nodes(node('master-1'), node('worker-1', { ready: false })) }))).toMatchObject({ status: 'fail', message: expect.stringContaining('worker-1') });
       expect(check('nodes-ready', snapshot({ nodes: nodes(node('master-1'), node('worker-2', { unschedulable: true })) }))).toMatchObject({ status: 'warn', message: expect.stringContaining('worker-2') });
+    });
+    it('tells an operator\'s cordon (kept) from one an earlier kupgrade upgrade left (taken over and undone), naming that upgrade', () => {
+      const r = check('nodes-ready', snapshot({ nodes: nodes(
+        node('master-1'),
+        node('worker-1', { unschedulable: true }),
+        node('worker-2', { unschedulable: true, annotations: { [ANNOTATION_CORDONED_BY]: 'upg-old' } }),
+      ) }));
+      expect(r).toMatchObject({
+        status: 'warn',
+        message: 'nodes cordoned by an operator: worker-1; they are upgraded and left cordoned; '
+          + 'nodes left cordoned by an earlier kupgrade upgrade: worker-2 (upgrade upg-old); the upgrade takes these cordons over and uncordons the nodes once they are upgraded and Ready',
+      });
+      const onlyKupgrade = check('nodes-ready', snapshot({ nodes: nodes(node('master-1'), node('worker-2', { unschedulable: true, annotations: { [ANNOTATION_CORDONED_BY]: 'upg-old' } })) }));
+      expect(onlyKupgrade.message).not.toContain('operator');
+      expect(onlyKupgrade.remedy).toContain(`kubectl annotate node <name> ${ANNOTATION_CORDONED_BY}-`);
     });
   });
 
