@@ -15,11 +15,17 @@ export async function appendEvent(db: Db, upgradeId: string, event: UpgradeEvent
   await appendEvents(db, upgradeId, [event], expiresAt);
 }
 
-/** Events of one call that share a timestamp keep the order they were given in (the key's sequence part). */
+/**
+ * Events that share a timestamp keep the order they were written in: the
+ * key's sequence part is the write's own clock, then the index in the call
+ * (steps of one invocation stamp all their events with one `now`, and a
+ * batch's node events are written before the batch's own).
+ */
 export async function appendEvents(db: Db, upgradeId: string, events: readonly UpgradeEvent[], expiresAt?: number): Promise<void> {
+  const clock = String(nextWriteClock()).padStart(15, '0');
   const writer = randomBytes(3).toString('hex');
   for (const [i, event] of events.entries()) {
-    const seq = `${String(i).padStart(5, '0')}-${writer}`;
+    const seq = `${clock}-${String(i).padStart(5, '0')}-${writer}`;
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
@@ -27,6 +33,13 @@ export async function appendEvents(db: Db, upgradeId: string, events: readonly U
       }),
     );
   }
+}
+
+let lastWriteClock = 0;
+/** Milliseconds, but never the same twice in this process, so two calls in one millisecond still sort in order. */
+function nextWriteClock(): number {
+  lastWriteClock = Math.max(Date.now(), lastWriteClock + 1);
+  return lastWriteClock;
 }
 
 const eventKeys = (upgradeId: string) => ({

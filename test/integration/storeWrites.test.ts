@@ -9,6 +9,7 @@ import type { Batch, Upgrade } from '../../src/domain/upgrade.js';
 import { createOrAdoptBatch, getBatch, saveBatch } from '../../src/store/batches.js';
 import { deleteCluster, findStaleLock, getCluster, lockCluster, putCluster, releaseLock } from '../../src/store/clusters.js';
 import { createDb, keys, type Db } from '../../src/store/db.js';
+import { appendEvents, listEvents } from '../../src/store/events.js';
 import { ensureTable } from '../../src/store/tableSchema.js';
 import { createUpgrade, getUpgrade, saveUpgrade, VersionConflictError } from '../../src/store/upgrades.js';
 import { newUpgrade } from '../../src/upgrades/newUpgrade.js';
@@ -205,5 +206,21 @@ describe('optimistic locking', () => {
       await expect(stale).rejects.toBeInstanceOf(ConflictError);
       expect(await getBatch(db, 'upg-occ', 1)).toEqual(first);
     });
+  });
+});
+
+describe('events', () => {
+  it('that share a timestamp read back in the order they were written, across calls (a batch step writes its nodes\' events, then the batch\'s)', async () => {
+    // Act: one `now` for all, as one invocation stamps them
+    for (let i = 0; i < 20; i++) {
+      await appendEvents(db, 'upg-order', [{ at: T0, type: 'NodeUpgraded', message: `node ${i}` }, { at: T0, type: 'NodeUncordoned', message: `node ${i}` }]);
+      await appendEvents(db, 'upg-order', [{ at: T0, type: 'BatchDone', message: `batch ${i}` }]);
+    }
+
+    // Assess
+    const read = await listEvents(db, 'upg-order');
+    expect(read.map((e) => `${e.type} ${e.message}`)).toEqual(
+      Array.from({ length: 20 }, (_, i) => [`NodeUpgraded node ${i}`, `NodeUncordoned node ${i}`, `BatchDone batch ${i}`]).flat(),
+    );
   });
 });
