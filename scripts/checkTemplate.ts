@@ -161,7 +161,7 @@ export function resolveText(value: Json | undefined): string {
 
 const WILDCARD = /[*?]/;
 /** Cluster credentials are secrets named kupgrade/...; nothing else of the account's. */
-const KUPGRADE_SECRETS = /^arn:[^:]+:secretsmanager:[^:]+:[^:]+:secret:kupgrade\/\*$/;
+const KUPGRADE_SECRETS = /^arn:[^:]+:secretsmanager:[^:]+:[^:]+:secret:kupgrade\/[a-z0-9-]+\/\*$/;
 const ARN_FIELDS = ['partition', 'service', 'region', 'account'];
 /**
  * The only wildcard resources the template may grant, each confined to
@@ -233,7 +233,7 @@ export function secretProblems(template: Template): string[] {
       // IAM action names are case-insensitive.
       if (!asList(statement.Action as Json | Json[] | undefined).some((a) => resolveText(a).toLowerCase().startsWith('secretsmanager:'))) return;
       for (const resource of asList(statement.Resource as Json | Json[] | undefined).map(resolveText)) {
-        if (!KUPGRADE_SECRETS.test(resource)) problems.push(`${where}.Statement[${i}]: secretsmanager on "${resource}", outside kupgrade/`);
+        if (!KUPGRADE_SECRETS.test(resource)) problems.push(`${where}.Statement[${i}]: secretsmanager on "${resource}", outside kupgrade/<stage>/`);
       }
     });
   }

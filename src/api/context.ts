@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
   SCHEDULE_GROUP: z.string().min(1).optional(),
+  SECRET_PREFIX: z.string().regex(/^kupgrade\/([a-z0-9-]+\/)?$/).default('kupgrade/'),
 });
 
 /**
@@ -60,7 +61,7 @@ export function deployedApiContext(env: NodeJS.ProcessEnv = process.env): ApiCon
       if (!e.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set for this function');
       return (workflow ??= new StepFunctionsWorkflow(e.STATE_MACHINE_ARN));
     },
-    secrets: new SecretsManagerStore(),
+    secrets: new SecretsManagerStore(e.SECRET_PREFIX),
     reader: new LambdaClusterReader({ read: e.READ_CLUSTER_FUNCTION, check: e.RUN_CHECK_FUNCTION }),
     now: () => new Date().toISOString(),
     newId,

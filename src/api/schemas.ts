@@ -31,7 +31,7 @@ export const RecipeSchema = z
 
 const secretArn = z
   .string()
-  .regex(/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:kupgrade\/[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager ARN whose name starts with kupgrade/ (the only secrets kupgrade may read)');
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:kupgrade\/[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager ARN whose name starts with kupgrade/<stage>/ (the only secrets kupgrade may read)');
 
 export const RegisterClusterSchema = z
   .union([

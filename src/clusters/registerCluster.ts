@@ -1,7 +1,7 @@
 import type { UpgradeRecipe } from '../cluster/clusterDriver.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, InvalidRequestError } from '../domain/errors.js';
 import { oldestVersion, sameVersion } from '../domain/versions.js';
-import type { SecretStore } from '../secrets/secretStore.js';
+import { mayReadSecret, type SecretStore } from '../secrets/secretStore.js';
 import { deleteCluster, getCluster, putCluster, requireCluster, type Cluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
 import type { ClusterReader, ClusterSnapshot } from './clusterReader.js';
@@ -24,6 +24,12 @@ export type Registration = { name: string; recipe?: UpgradeRecipe } & ({ kubecon
 export async function registerCluster(deps: RegistrationDeps, reg: Registration): Promise<{ cluster: Cluster; snapshot: ClusterSnapshot }> {
   const id = reg.name;
   if (await getCluster(deps.db, id)) throw new ConflictError(`cluster ${id} is already registered`, 'choose another name, or unregister it first with DELETE /clusters/{clusterId}');
+  if ('kubeconfigSecretArn' in reg && !mayReadSecret(deps.secrets, reg.kubeconfigSecretArn)) {
+    throw new InvalidRequestError(
+      `kupgrade cannot read the secret ${reg.kubeconfigSecretArn}: its grants reach only secrets named ${deps.secrets.namePrefix}…`,
+      `store the kubeconfig as a secret named ${deps.secrets.namePrefix}${id} in this account and region, or register with the kubeconfig itself`,
+    );
+  }
   const snapshot = 'kubeconfig' in reg ? await deps.reader.read({ kubeconfig: reg.kubeconfig }) : await deps.reader.read({ kubeconfigRef: reg.kubeconfigSecretArn });
   const kubeconfigRef = 'kubeconfig' in reg ? await deps.secrets.putKubeconfig(id, reg.kubeconfig) : reg.kubeconfigSecretArn;
   const now = deps.now();

@@ -5,6 +5,8 @@ import type { SecretStore } from './secretStore.js';
 /** The local stack's secrets: one file per cluster, readable by its owner only, written whole (temp file, then rename). */
 export class FileSecretStore implements SecretStore {
   private readonly dir: string;
+  /** a Secrets Manager secret named by ARN is read as deployed kupgrade would, under its default prefix */
+  readonly namePrefix = 'kupgrade/';
 
   constructor(dir: string) {
     this.dir = resolve(dir);

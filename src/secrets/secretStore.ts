@@ -10,4 +10,21 @@ export interface SecretStore {
   owns(clusterId: string, ref: string): boolean;
   /** Deletes a secret this store created; deleting one that is gone is harmless. */
   deleteKubeconfig(clusterId: string, ref: string): Promise<void>;
+  /** Secrets Manager names kupgrade's functions may read (their grants reach no other): a secret a user names must start with it. */
+  readonly namePrefix: string;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A Secrets Manager ARN whose secret name matches `name` (a regular expression source). */
+export const secretArnPattern = (name: string) => new RegExp(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${name}$`);
+
+/** Whether `arn` names a Secrets Manager secret under the store's prefix, so kupgrade's functions can read it. */
+export function mayReadSecret(store: Pick<SecretStore, 'namePrefix'>, arn: string): boolean {
+  return secretArnPattern(`${escapeRegExp(store.namePrefix)}[A-Za-z0-9/_+=.@-]+`).test(arn);
+}
+
+/** Whether `arn` is the secret `<prefix><clusterId>` (Secrets Manager appends "-" and 6 random characters to the name in the ARN). */
+export function isClusterSecret(store: Pick<SecretStore, 'namePrefix'>, clusterId: string, arn: string): boolean {
+  return secretArnPattern(`${escapeRegExp(store.namePrefix + clusterId)}-[A-Za-z0-9]{6}`).test(arn);
 }

@@ -134,7 +134,7 @@ describe('the functions', () => {
     }
   });
 
-  it('touch only kupgrade/ secrets, and only registration writes them', () => {
+  it('touch only this stage\'s kupgrade/<stage>/ secrets, and only registration writes them', () => {
     const grants = JSON.stringify(template).match(/secretsmanager:[A-Za-z]+/g) ?? [];
     expect([...new Set(grants)].sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue']);
     const writers = resourcesOfType('AWS::IAM::Role')
@@ -142,6 +142,19 @@ describe('the functions', () => {
       .map(([id]) => id);
     expect(writers.sort()).toEqual(['RegisterClusterRole', 'UnregisterClusterRole']);
     expect(secretProblems(template)).toEqual([]);
+    const secretResources = JSON.stringify(template).match(/secret:[^"']*/g) ?? [];
+    expect(secretResources.length).toBeGreaterThan(0);
+    expect([...new Set(secretResources)]).toEqual(['secret:kupgrade/dev/*']);
+    // the functions name their stage's prefix to the store, so what they create is what their grants reach
+    const prefixes = resourcesOfType('AWS::Lambda::Function').map(([, f]) => (f.Properties as any)?.Environment?.Variables?.SECRET_PREFIX);
+    expect(new Set(prefixes)).toEqual(new Set(['kupgrade/dev/']));
+  });
+
+  it('are reported when a grant reaches every stage\'s secrets (kupgrade/*)', () => {
+    const doctored = structuredClone(template);
+    const statements = (doctored.Resources.BeginRole!.Properties as Record<string, any>).Policies[0].PolicyDocument.Statement;
+    statements.push({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:kupgrade/*' } });
+    expect(secretProblems(doctored)).toEqual([expect.stringMatching(/BeginRole.*secret:kupgrade\/\*", outside kupgrade/)]);
   });
 
   it('are reported when a statement mixing other actions with secretsmanager names more than kupgrade/ secrets', () => {
@@ -150,7 +163,7 @@ describe('the functions', () => {
     statements.push({
       Effect: 'Allow',
       Action: ['dynamodb:GetItem', 'secretsmanager:GetSecretValue'],
-      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:kupgrade/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/*' }],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:kupgrade/dev/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/*' }],
     });
     const found = secretProblems(doctored);
     expect(found).toHaveLength(1);
