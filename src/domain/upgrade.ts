@@ -1,5 +1,5 @@
 import type { Phase, UpgradeStatus } from './upgradeStatus.js';
-import type { ValidationState } from './validation.js';
+import type { ValidationState, WorkloadShortfall } from './validation.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface CheckResult {
@@ -100,6 +100,10 @@ export interface Batch {
   nodes: NodeProgress[];
   /** nodes that were not Ready when the batch started: validation does not hold them against it */
   notReadyBefore: string[];
+  /** ReplicaSets already short when the batch started, with their ready pods then: validation holds only a loss against it */
+  workloadsShortBefore?: WorkloadShortfall[];
+  /** the upgrade's `executions` when the batch was created: a batch that outlives a resume does not move the ramp */
+  execution?: number;
   status: BatchStatus;
   startedAt: string;
   finishedAt?: string;

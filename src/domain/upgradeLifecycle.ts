@@ -1,7 +1,8 @@
 import { replanFromStart } from './batchPlan.js';
 import { ConflictError } from './errors.js';
 import { expiresAtFor, isExpired } from './expiry.js';
-import type { Upgrade, UpgradeError } from './upgrade.js';
+import type { Batch, Upgrade, UpgradeError } from './upgrade.js';
+import { sameVersion } from './versions.js';
 import { allowedAction, assertTransition, type UpgradeStatus, type UserAction } from './upgradeStatus.js';
 
 /**
@@ -67,4 +68,30 @@ export function finishUpgrade(u: Upgrade, status: Extract<UpgradeStatus, 'succee
 export function startScheduled(u: Upgrade, now: string): Upgrade {
   if (u.status !== 'scheduled') return u;
   return { ...u, status: 'running', updatedAt: now };
+}
+
+/**
+ * The ramp position after a batch settles. A worker batch moves the ramp one
+ * step, unless it was started before the latest resume (it was in flight when
+ * an error paused the upgrade): the resume put the ramp back at 1, and the
+ * first batch started after it must have 1 node.
+ */
+export function rampAfterBatch(u: Pick<Upgrade, 'rampIndex' | 'executions'>, batch: Pick<Batch, 'kind' | 'execution'>): number {
+  if (batch.kind !== 'worker') return u.rampIndex;
+  const startedBeforeResume = batch.execution !== undefined && batch.execution < u.executions;
+  return startedBeforeResume ? u.rampIndex : u.rampIndex + 1;
+}
+
+/**
+ * kubeadm's `upgrade apply` runs once per upgrade, on the first master it
+ * upgrades; every other master runs `upgrade node`. Decided from the
+ * upgrade's own record, not from /version (behind a load balancer an HA
+ * control plane can still answer the old version after the first apply):
+ * the first master is the one upgraded while no master of this upgrade has
+ * finished, unless the control plane already ran the target when the upgrade
+ * began (e.g. finishing what a cancelled upgrade left).
+ */
+export function masterJobRole(args: { fromVersion: string; toVersion: string; mastersFinished: number }): 'first-master' | 'master' {
+  if (sameVersion(args.fromVersion, args.toVersion)) return 'master';
+  return args.mastersFinished === 0 ? 'first-master' : 'master';
 }

@@ -4,7 +4,8 @@ import { sameVersion } from './versions.js';
  * Between two batches the cluster must be healthy, twice in a row a soak
  * apart, so a node that flaps back to Ready for one look does not pass:
  * the nodes just upgraded Ready at the target, every node that was Ready
- * before the batch still Ready, and evicted pods running again.
+ * before the batch still Ready, and evicted pods running again (a ReplicaSet
+ * already short when the batch started counts only if it lost ready pods).
  */
 export interface ValidationState {
   /** the batch whose result is being validated */
@@ -20,7 +21,37 @@ export interface ClusterObservation {
   workloadGaps: ReadonlyArray<{ name: string; ready: number; desired: number }>;
 }
 
-export function findValidationProblems(obs: ClusterObservation, args: { upgraded: readonly string[]; target: string; notReadyBefore: readonly string[] }): string[] {
+/** A ReplicaSet below its count when a batch started, and how many of its pods were ready then. */
+export interface WorkloadShortfall {
+  name: string;
+  ready: number;
+}
+
+/** What a batch records of the workloads already short when it starts: its validation does not hold them against it. */
+export function workloadBaseline(gaps: ClusterObservation['workloadGaps']): WorkloadShortfall[] {
+  return gaps.map((g) => ({ name: g.name, ready: g.ready }));
+}
+
+/**
+ * The workload gaps a batch is answerable for: a ReplicaSet short now that
+ * was not short when the batch started, or that has fewer ready pods than
+ * then. One crashlooping app elsewhere in the cluster does not stop an upgrade.
+ */
+export function newWorkloadGaps(gaps: ClusterObservation['workloadGaps'], before: readonly WorkloadShortfall[]): string[] {
+  const readyBefore = new Map(before.map((w) => [w.name, w.ready]));
+  const problems: string[] = [];
+  for (const w of gaps) {
+    const was = readyBefore.get(w.name);
+    if (was === undefined) problems.push(`ReplicaSet ${w.name} has ${w.ready} of ${w.desired} pods ready`);
+    else if (w.ready < was) problems.push(`ReplicaSet ${w.name} has ${w.ready} of ${w.desired} pods ready (${was} before the batch)`);
+  }
+  return problems;
+}
+
+export function findValidationProblems(
+  obs: ClusterObservation,
+  args: { upgraded: readonly string[]; target: string; notReadyBefore: readonly string[]; workloadsShortBefore?: readonly WorkloadShortfall[] },
+): string[] {
   const problems: string[] = [];
   const byName = new Map(obs.nodes.map((n) => [n.name, n]));
   for (const name of args.upgraded) {
@@ -34,7 +65,7 @@ export function findValidationProblems(obs: ClusterObservation, args: { upgraded
   for (const n of obs.nodes) {
     if (!n.ready && !wasNotReady.has(n.name) && !upgraded.has(n.name)) problems.push(`node ${n.name} was Ready before the batch and is not Ready now`);
   }
-  for (const w of obs.workloadGaps) problems.push(`ReplicaSet ${w.name} has ${w.ready} of ${w.desired} pods ready`);
+  problems.push(...newWorkloadGaps(obs.workloadGaps, args.workloadsShortBefore ?? []));
   return problems;
 }
 

@@ -1,10 +1,11 @@
-import type { ClusterDriver, JobRole, NodeInfo } from '../cluster/clusterDriver.js';
+import type { ClusterDriver, JobRole, NodeInfo, WorkloadGap } from '../cluster/clusterDriver.js';
 import { planRemainingBatches, selectNextBatch } from '../domain/batchPlan.js';
 import type { Batch, Upgrade } from '../domain/upgrade.js';
-import { pauseUpgrade } from '../domain/upgradeLifecycle.js';
+import { masterJobRole, pauseUpgrade } from '../domain/upgradeLifecycle.js';
+import { workloadBaseline } from '../domain/validation.js';
 import { assertPhase, type Phase } from '../domain/upgradeStatus.js';
 import { sameVersion } from '../domain/versions.js';
-import { createOrAdoptBatch } from '../store/batches.js';
+import { createOrAdoptBatch, listBatches } from '../store/batches.js';
 import { updateUpgrade } from '../store/upgrades.js';
 import type { Cluster } from '../store/clusters.js';
 import { isWithinWindow, nextWindowStart } from '../domain/maintenanceWindow.js';
@@ -34,15 +35,18 @@ export async function crossBoundary(
   const now = ctx.now();
   if (u.cancelRequested) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, u, 'cleanup', now) };
   if (u.pauseRequested) {
-    const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds }));
+    // A cancel written since `u` was read wins: the upgrade goes to cleanup instead of stopping paused.
+    const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.cancelRequested ? null : pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds })));
+    if (paused.cancelRequested) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, paused, 'cleanup', now) };
     await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: `upgrade paused in phase ${u.phase} at the request of a user` }]);
     return { kind: 'stopped', upgrade: paused };
   }
   const nodes = await driver.listNodes();
+  let workloadGaps: WorkloadGap[] | undefined;
   if (u.validation) {
     const validated = await validateLastBatch(ctx, u, driver, nodes);
     if (validated.kind !== 'passed') return validated;
-    u = validated.upgrade;
+    ({ upgrade: u, workloadGaps } = validated);
   }
   const masters = nodes.filter((n) => n.role === 'master');
   const workers = nodes.filter((n) => n.role === 'worker');
@@ -62,8 +66,7 @@ export async function crossBoundary(
     const byName = new Map(masters.map((m) => [m.name, m]));
     const next = u.masters.order.find((name) => { const m = byName.get(name); return m && !atTarget(m, u.toVersion); });
     if (!next) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted, plan }, 'nodes', now) };
-    // kubeadm's "upgrade apply" runs once, on the first master, while the API server is still at the old version.
-    role = sameVersion(await driver.serverVersion(), u.toVersion) ? 'master' : 'first-master';
+    role = masterJobRole({ fromVersion: u.fromVersion, toVersion: u.toVersion, mastersFinished: await mastersFinished(ctx, u.id) });
     chosen = [next];
   } else {
     if (pending.length === 0) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted, plan }, 'cleanup', now) };
@@ -80,6 +83,8 @@ export async function crossBoundary(
     index: kind === 'master' ? u.masters.order.indexOf(chosen[0]!) + 1 : u.workerBatches + 1,
     nodes: chosen.map((name) => ({ name, step: 'pending', role })),
     notReadyBefore: nodes.filter((n) => !n.ready).map((n) => n.name),
+    workloadsShortBefore: workloadBaseline(workloadGaps ?? (await driver.unavailableWorkloads())),
+    execution: u.executions,
     status: 'running',
     startedAt: now,
     version: 1,
@@ -101,6 +106,12 @@ export async function crossBoundary(
   const what = kind === 'master' ? `master ${batch.index} of ${u.masters.total} (${chosen[0]})` : `worker batch ${batch.index} of ${batch.nodes.length} node(s): ${chosen.join(', ')}`;
   await recordEvents(ctx.db, upgrade, [{ at: now, type: 'BatchStarted', message: `started ${what}` }]);
   return { kind: 'batch', upgrade, batch };
+}
+
+/** Masters this upgrade has brought to the target so far, from its own batches. */
+async function mastersFinished(ctx: PhaseContext, upgradeId: string): Promise<number> {
+  const batches = await listBatches(ctx.db, upgradeId);
+  return batches.filter((b) => b.kind === 'master').flatMap((b) => b.nodes).filter((n) => n.step === 'done').length;
 }
 
 async function moveToPhase(ctx: PhaseContext, u: Upgrade, phase: Phase, now: string): Promise<Upgrade> {

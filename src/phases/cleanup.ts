@@ -15,13 +15,17 @@ import { stepState } from './stepState.js';
  * ended upgrade is released by the next start.
  */
 export async function runCleanup(ctx: PhaseContext, input: { clusterId: string; upgradeId: string }): Promise<StepState> {
-  const u = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
+  let u = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
   if (u.phase !== 'cleanup') return stepState(u, ctx.config);
   const now = ctx.now();
   if (u.pauseRequested && !u.cancelRequested) {
-    const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds }));
-    await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: 'upgrade paused before cleanup at the request of a user' }]);
-    return stepState(paused, ctx.config);
+    // A cancel written since `u` was read wins: no pause, the upgrade ends cancelled below.
+    const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.cancelRequested ? null : pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds })));
+    if (!paused.cancelRequested) {
+      await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: 'upgrade paused before cleanup at the request of a user' }]);
+      return stepState(paused, ctx.config);
+    }
+    u = paused;
   }
   if (!['running', 'pausing', 'paused'].includes(u.status)) return stepState(u, ctx.config);
   const cluster = await requireCluster(ctx.db, u.clusterId);

@@ -1,5 +1,5 @@
 import { batchOutcome, isNodeSettled, type Batch, type NodeProgress, type Upgrade } from '../domain/upgrade.js';
-import { pauseUpgrade } from '../domain/upgradeLifecycle.js';
+import { pauseUpgrade, rampAfterBatch } from '../domain/upgradeLifecycle.js';
 import { getBatch, saveBatch } from '../store/batches.js';
 import { requireCluster } from '../store/clusters.js';
 import type { UpgradeEvent } from '../store/events.js';
@@ -77,7 +77,8 @@ async function settleBatch(ctx: PhaseContext, u: Upgrade, batch: Batch, now: str
     const next: Upgrade = {
       ...cur,
       currentBatch: null,
-      rampIndex: batch.kind === 'worker' ? cur.rampIndex + 1 : cur.rampIndex,
+      // a batch in flight across a resume leaves the ramp where the resume put it
+      rampIndex: rampAfterBatch(cur, batch),
       retryFirst: failed.map((n) => n.name),
       masters: batch.kind === 'master' ? { ...cur.masters, upgraded: cur.masters.upgraded + done } : cur.masters,
       nodes: batch.kind === 'worker' ? { ...cur.nodes, upgraded: cur.nodes.upgraded + done } : cur.nodes,

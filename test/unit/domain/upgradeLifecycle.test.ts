@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConflictError } from '../../../src/domain/errors.js';
-import { finishUpgrade, pauseUpgrade, requestCancel, requestPause, resumeUpgrade } from '../../../src/domain/upgradeLifecycle.js';
+import { finishUpgrade, masterJobRole, pauseUpgrade, rampAfterBatch, requestCancel, requestPause, resumeUpgrade } from '../../../src/domain/upgradeLifecycle.js';
 import { newUpgrade } from '../../../src/upgrades/newUpgrade.js';
 
 const t0 = '2026-01-01T00:00:00.000Z';
@@ -35,5 +35,21 @@ describe('upgradeLifecycle', () => {
     const ended = finishUpgrade(cancelling, 'cancelled', t0);
     expect(ended).toMatchObject({ status: 'cancelled', phase: 'done' });
     expect(ended.expiresAt).toBeUndefined();
+  });
+  it('a worker batch moves the ramp, except one started before the latest resume: the first batch after a resume has 1 node', () => {
+    const running = { ...base(), rampIndex: 2 };
+    expect(rampAfterBatch(running, { kind: 'worker', execution: 1 })).toBe(3);
+    expect(rampAfterBatch(running, { kind: 'master', execution: 1 })).toBe(2);
+    // a batch stored before batches recorded their execution keeps the old rule
+    expect(rampAfterBatch(running, { kind: 'worker' })).toBe(3);
+    // error pause mid-batch, then resume: the batch in flight settles in the next execution
+    const resumed = resumeUpgrade(pauseUpgrade(running, { now: t0, expirySeconds: 10, error: { reason: 'X', message: 'x' } }), t0);
+    expect(rampAfterBatch(resumed, { kind: 'worker', execution: 1 })).toBe(0);
+    expect(rampAfterBatch(resumed, { kind: 'worker', execution: resumed.executions })).toBe(1);
+  });
+  it('the first master is the first one upgraded by this upgrade, whatever /version answers; none when the control plane began at the target', () => {
+    expect(masterJobRole({ fromVersion: '1.30.4', toVersion: '1.31.2', mastersFinished: 0 })).toBe('first-master');
+    expect(masterJobRole({ fromVersion: '1.30.4', toVersion: '1.31.2', mastersFinished: 1 })).toBe('master');
+    expect(masterJobRole({ fromVersion: '1.31.2', toVersion: '1.31.2', mastersFinished: 0 })).toBe('master');
   });
 });

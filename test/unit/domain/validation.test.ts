@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findValidationProblems, judgeValidation, type ValidationState } from '../../../src/domain/validation.js';
+import { findValidationProblems, judgeValidation, newWorkloadGaps, workloadBaseline, type ValidationState } from '../../../src/domain/validation.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const limits = (now: number) => ({ now: at(now), soakSeconds: 10, timeoutSeconds: 60 });
@@ -49,6 +49,23 @@ describe('validation', () => {
         'node w3 was Ready before the batch and is not Ready now',
         'ReplicaSet default/web has 3 of 4 pods ready',
       ]);
+    });
+    it('does not hold against a batch a ReplicaSet already short when it started, unless it lost ready pods', () => {
+      const gaps = [
+        { name: 'default/stuck', ready: 1, desired: 2 },
+        { name: 'default/worse', ready: 1, desired: 3 },
+        { name: 'default/web', ready: 3, desired: 4 },
+      ];
+      const problems = findValidationProblems(
+        { nodes: [nodes[0]!], workloadGaps: gaps },
+        { upgraded: ['w1'], target: '1.31.2', notReadyBefore: [], workloadsShortBefore: [{ name: 'default/stuck', ready: 1 }, { name: 'default/worse', ready: 2 }] },
+      );
+      expect(problems).toEqual(['ReplicaSet default/worse has 1 of 3 pods ready (2 before the batch)', 'ReplicaSet default/web has 3 of 4 pods ready']);
+    });
+    it('records as the baseline each short ReplicaSet with its ready pods', () => {
+      expect(workloadBaseline([{ name: 'default/stuck', ready: 1, desired: 2 }])).toEqual([{ name: 'default/stuck', ready: 1 }]);
+      // more ready pods than before (it recovered, or was scaled up) is no loss
+      expect(newWorkloadGaps([{ name: 'default/stuck', ready: 2, desired: 4 }], [{ name: 'default/stuck', ready: 1 }])).toEqual([]);
     });
     it('finds nothing in a healthy cluster', () => {
       expect(findValidationProblems({ nodes: [nodes[0]!], workloadGaps: [] }, { upgraded: ['w1'], target: '1.31.2', notReadyBefore: [] })).toEqual([]);

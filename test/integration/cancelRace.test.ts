@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
+import type { PhaseContext, StepState } from '../../src/phases/context.js';
+import { runCleanup } from '../../src/phases/cleanup.js';
+import { runBatchStep } from '../../src/phases/runBatchStep.js';
+import { requireCluster } from '../../src/store/clusters.js';
+import { listEvents } from '../../src/store/events.js';
+import { cancelRequest, pauseRequest } from '../../src/upgrades/control.js';
+import { startUpgrade } from '../../src/upgrades/startUpgrade.js';
+import type { Upgrade } from '../../src/domain/upgrade.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
+
+const target = '1.31.10';
+const byPhase: Record<string, string> = { precheck: 'Precheck', masters: 'Master', nodes: 'NodeBatch', cleanup: 'Cleanup' };
+
+/**
+ * The phase context with one interleaving forced: right after the step's
+ * first read of the upgrade, a user's cancel is written. The step then
+ * decides on what it read, and writes on top of the cancel.
+ */
+function cancelAfterFirstRead(stack: TestStack, upgradeId: string): PhaseContext {
+  let armed = true;
+  const real = stack.db.doc;
+  const doc = {
+    async send(command: unknown, ...rest: unknown[]) {
+      const out = await (real.send as (c: unknown, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
+      if (armed && command instanceof GetCommand && command.input.Key?.sk === `UPGRADE#${upgradeId}`) {
+        armed = false;
+        await cancelRequest(stack.controls, stack.clusterId, upgradeId);
+      }
+      return out;
+    },
+  };
+  return { ...stack.ctx, db: { ...stack.db, doc: doc as unknown as DynamoDBDocumentClient } };
+}
+
+describe('a cancel written while a pausing upgrade reaches its stopping point', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ sim: { masters: 1, workers: 2, upgradeMs: 30 } });
+  });
+  afterAll(async () => stack?.stop());
+
+  /** Steps the upgrade by hand, as the state machine would, until `until` holds. */
+  async function drive(upgradeId: string, until: (u: Upgrade) => boolean): Promise<Upgrade> {
+    const input = { clusterId: stack.clusterId, upgradeId };
+    for (let i = 0; i < 500; i++) {
+      const u = await stack.upgrade(upgradeId);
+      if (until(u)) return u;
+      await PHASE_HANDLERS[byPhase[u.phase]!]!(input);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`upgrade ${upgradeId} did not get there`);
+  }
+
+  const start = (upgradeId: string) => startUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId, targetVersion: target, now: new Date().toISOString() });
+
+  it('at a batch boundary: goes to cleanup instead of stopping paused with the cancel pending', async () => {
+    // Prepare: the masters phase at its first boundary, a pause requested
+    const input = { clusterId: stack.clusterId, upgradeId: 'upg-race-boundary' };
+    await start(input.upgradeId);
+    await drive(input.upgradeId, (u) => u.phase === 'masters');
+    expect(await pauseRequest(stack.controls, input.clusterId, input.upgradeId)).toMatchObject({ status: 'pausing' });
+
+    // Act: the step reads "pausing", the cancel lands, the step writes
+    const state = await runBatchStep(cancelAfterFirstRead(stack, input.upgradeId), 'master', input);
+
+    // Assess: never paused (a paused item would take the TTL, a 'paused' event and notification, and a retried cancel
+    // would start a second execution beside this one); this execution goes straight on to cleanup
+    expect(state).toMatchObject({ phase: 'cleanup', status: 'pausing', stop: false });
+    const u = await stack.upgrade(input.upgradeId);
+    expect(u).toMatchObject({ phase: 'cleanup', status: 'pausing', cancelRequested: true, currentBatch: null, batchSeq: 0 });
+    expect(u.pausedAt).toBeUndefined();
+    expect(u.expiresAt).toBeUndefined();
+    const ended = (await PHASE_HANDLERS.Cleanup!(input)) as StepState;
+    expect(ended).toMatchObject({ status: 'cancelled', stop: true });
+    const types = (await listEvents(stack.db, input.upgradeId)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['CancelRequested', 'UpgradeCancelled']));
+    expect(types).not.toContain('UpgradePaused');
+  });
+
+  it('before cleanup: ends cancelled instead of stopping paused with the cancel pending', async () => {
+    // Prepare: every node upgraded, the cleanup phase next, a pause requested
+    const input = { clusterId: stack.clusterId, upgradeId: 'upg-race-cleanup' };
+    await start(input.upgradeId);
+    await drive(input.upgradeId, (u) => u.phase === 'cleanup');
+    expect(await pauseRequest(stack.controls, input.clusterId, input.upgradeId)).toMatchObject({ status: 'pausing' });
+
+    // Act
+    const state = await runCleanup(cancelAfterFirstRead(stack, input.upgradeId), input);
+
+    // Assess: the cancel is carried out and the cluster is free
+    expect(state).toMatchObject({ phase: 'done', status: 'cancelled', stop: true });
+    const u = await stack.upgrade(input.upgradeId);
+    expect(u).toMatchObject({ status: 'cancelled', cancelRequested: true });
+    expect(u.pausedAt).toBeUndefined();
+    expect((await requireCluster(stack.db, stack.clusterId)).activeUpgradeId).toBeUndefined();
+    const types = (await listEvents(stack.db, input.upgradeId)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['CancelRequested', 'HelpersRemoved', 'UpgradeCancelled']));
+    expect(types).not.toContain('UpgradePaused');
+  });
+});
