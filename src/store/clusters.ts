@@ -86,19 +86,7 @@ export async function lockCluster(db: Db, clusterId: string, upgradeId: string, 
 
 /** Releases the lock if this upgrade still holds it; releasing twice is harmless. */
 export async function unlockCluster(db: Db, clusterId: string, upgradeId: string, now: string): Promise<void> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.cluster(clusterId),
-        UpdateExpression: 'REMOVE activeUpgradeId, lockedAt SET updatedAt = :now',
-        ConditionExpression: 'activeUpgradeId = :u',
-        ExpressionAttributeValues: { ':u': upgradeId, ':now': now },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+  await removeLock(db, clusterId, { condition: 'activeUpgradeId = :lockHolder', values: { ':lockHolder': upgradeId } }, now);
 }
 
 /** The cluster's lock as it was read: who holds it and since when. */
@@ -138,15 +126,19 @@ export async function findStaleLock(db: Db, cluster: Cluster, now: string): Prom
  * that took it keeps it. Returns whether it released it.
  */
 export async function releaseLock(db: Db, clusterId: string, lock: ClusterLock, now: string): Promise<boolean> {
-  const same = sameLock(lock);
+  return removeLock(db, clusterId, sameLock(lock), now);
+}
+
+/** Removes the lock under `guard`; false when the guard no longer holds. */
+async function removeLock(db: Db, clusterId: string, guard: { condition: string; values: Record<string, string> }, now: string): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.cluster(clusterId),
         UpdateExpression: 'REMOVE activeUpgradeId, lockedAt SET updatedAt = :now',
-        ConditionExpression: same.condition,
-        ExpressionAttributeValues: { ...same.values, ':now': now },
+        ConditionExpression: guard.condition,
+        ExpressionAttributeValues: { ...guard.values, ':now': now },
       }),
     );
     return true;
