@@ -63,14 +63,31 @@ export class LocalWorkflow implements WorkflowPort {
   private readonly definition: StateMachineDefinition;
   private readonly taskHandlers: Record<string, TaskHandler>;
   private readonly executions = new Map<string, LocalExecution>();
+  /** Task handlers running now: stopping waits for them, so none outlives the stack it runs against. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopped = false;
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.definition = options.definition ?? loadDefinition();
-    this.taskHandlers = taskHandlersByState(this.definition, options.handlers);
+    const handlers = taskHandlersByState(this.definition, options.handlers);
+    this.taskHandlers = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (event: unknown) => this.track(state, handler, event)]));
     this.machine = new StateMachine(this.definition);
   }
 
+  private track(state: string, handler: TaskHandler, event: unknown): Promise<unknown> {
+    // An aborted execution may still be entering its next Task: after stopAll no handler starts.
+    if (this.stopped) return Promise.reject(new Error(`Task ${state} not run: the local workflow was stopped`));
+    const call = handler(event);
+    this.inFlight.add(call);
+    void call.then(
+      () => this.inFlight.delete(call),
+      () => this.inFlight.delete(call),
+    );
+    return call;
+  }
+
   async startExecution(args: { name: string; input: Record<string, unknown> }): Promise<{ executionArn: string }> {
+    if (this.stopped) throw new Error(`execution ${args.name} not started: the local workflow was stopped`);
     const input = JSON.stringify(args.input);
     const executionArn = `arn:aws:states:local:000000000000:execution:kupgrade:${args.name}`;
     const existing = this.executions.get(args.name);
@@ -120,10 +137,16 @@ export class LocalWorkflow implements WorkflowPort {
     return [...this.executions].filter(([, e]) => e.status === 'RUNNING').map(([n]) => n);
   }
 
-  /** Stops every execution at its next state (Ctrl-C of the local stack, end of a test). */
+  /**
+   * Stops every execution at its next state and waits for the Task handlers
+   * still running (Ctrl-C of the local stack, end of a test); no execution
+   * starts a Task after it.
+   */
   async stopAll(): Promise<void> {
+    this.stopped = true;
     const live = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
     live.forEach((e) => e.abort());
     await Promise.all(live.map((e) => e.result));
+    await Promise.allSettled([...this.inFlight]);
   }
 }

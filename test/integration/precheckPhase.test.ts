@@ -90,5 +90,7 @@ describe('the Precheck phase', () => {
     expect(report.plan?.masters).toHaveLength(3);
     expect(report.plan?.batches.flat()).toHaveLength(10);
     expect({ status: precheck.status, results: precheck.results, plan: precheck.plan }).toEqual({ status: report.status, results: report.results, plan: report.plan });
+    // let the execution end before the stack is stopped under it
+    expect((await s.waitForUpgrade('upg-after-check', (u) => u.status !== 'running', 60_000)).status).toBe('succeeded');
   });
 });
