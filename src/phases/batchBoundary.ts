@@ -1,4 +1,5 @@
 import type { ClusterDriver, JobRole, NodeInfo, WorkloadGap } from '../cluster/clusterDriver.js';
+import { ANNOTATION_CORDONED_BY } from '../cluster/labels.js';
 import { planRemainingBatches, selectNextBatch } from '../domain/batchPlan.js';
 import type { Batch, Upgrade } from '../domain/upgrade.js';
 import { masterJobRole, pauseUpgrade } from '../domain/upgradeLifecycle.js';
@@ -20,6 +21,14 @@ export type BoundaryDecision =
   | { kind: 'batch'; upgrade: Upgrade; batch: Batch };
 
 const atTarget = (n: NodeInfo, target: string) => sameVersion(n.kubeletVersion, target);
+/**
+ * A node kupgrade cordoned and has not given back: its Job failed or it never
+ * came back Ready, possibly after its kubelet reached the target. It is still
+ * to do (its cordon is taken over, its upgrade run again, then it is
+ * uncordoned); judged by version alone it would be passed over and stay cordoned.
+ */
+const heldByKupgrade = (n: NodeInfo) => n.unschedulable && n.annotations[ANNOTATION_CORDONED_BY] !== undefined;
+const toDo = (n: NodeInfo, target: string) => !atTarget(n, target) || heldByKupgrade(n);
 
 /**
  * Between two batches (or two masters): the place where pause and cancel take
@@ -54,7 +63,7 @@ export async function crossBoundary(
     masters: { ...u.masters, upgraded: masters.filter((n) => atTarget(n, u.toVersion)).length },
     nodes: { ...u.nodes, upgraded: workers.filter((n) => atTarget(n, u.toVersion)).length },
   };
-  const pending = workers.filter((n) => !atTarget(n, u.toVersion)).map((n) => n.name);
+  const pending = workers.filter((n) => toDo(n, u.toVersion)).map((n) => n.name);
   const planInput = { pending, retryFirst: u.retryFirst, workerCount: u.workerCount, rampIndex: u.rampIndex, seed: u.clusterId, targetVersion: u.toVersion };
   const remaining = planRemainingBatches(planInput);
   // The plan shows what has not started yet; a worker boundary is about to start remaining[0].
@@ -64,7 +73,7 @@ export async function crossBoundary(
   let role: JobRole = 'worker';
   if (kind === 'master') {
     const byName = new Map(masters.map((m) => [m.name, m]));
-    const next = u.masters.order.find((name) => { const m = byName.get(name); return m && !atTarget(m, u.toVersion); });
+    const next = u.masters.order.find((name) => { const m = byName.get(name); return m && toDo(m, u.toVersion); });
     if (!next) return { kind: 'phaseDone', upgrade: await moveToPhase(ctx, { ...u, ...counted, plan }, 'nodes', now) };
     role = masterJobRole({ fromVersion: u.fromVersion, toVersion: u.toVersion, mastersFinished: await mastersFinished(ctx, u.id) });
     chosen = [next];

@@ -24,13 +24,15 @@ interface Faults {
   jobAnswerLost?: string;
   /** the cordon of this node goes through, then the answer is lost, once (the state machine retries the step) */
   cordonAnswerLost?: string;
+  /** this node reports NotReady to the step that verifies it (its kubelet bumped, but not healthy) */
+  notReady?: string;
   /** runs when a fault fires, before its error is raised: what happens meanwhile elsewhere */
   meanwhile?: () => Promise<unknown>;
 }
 
 /** The real driver on the simulated cluster, with the faults above switched on and off by the test. */
-async function startWithFaults(faults: Faults): Promise<TestStack> {
-  const stack = await startTestStack();
+async function startWithFaults(faults: Faults, env: Record<string, string> = {}): Promise<TestStack> {
+  const stack = await startTestStack({ env });
   stack.ctx.driverFor = async (cluster): Promise<ClusterDriver> => {
     const real = createKubernetesDriver(await readKubeconfig(cluster.kubeconfigRef));
     return {
@@ -47,6 +49,10 @@ async function startWithFaults(faults: Faults): Promise<TestStack> {
       async drain(node) {
         if (node === faults.drainFails) throw new ClusterApiError('https://sim', 500, 'InternalError', `evicting pods of ${node} failed`);
         return real.drain(node);
+      },
+      async getNode(name) {
+        const info = await real.getNode(name);
+        return name === faults.notReady ? { ...info, ready: false } : info;
       },
       async ensureUpgradeJob(spec) {
         const out = await real.ensureUpgradeJob(spec);
@@ -230,6 +236,39 @@ describe('a pause that finds a node further on than its stored step (a crash bef
     expect(out.node).toMatchObject({ name: 'worker-2', step: 'skipped' });
     const node = await driver.getNode('worker-2');
     expect(node.unschedulable).toBe(false);
+    expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
+  });
+});
+
+describe('a node whose kubelet reached the target but never came back Ready', () => {
+  const faults: Faults = {};
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startWithFaults(faults, { NODE_UPGRADE_TIMEOUT_SECONDS: '1' });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('is taken up again on resume although its version is the target, and ends uncordoned', async () => {
+    // Prepare: the first worker's upgrade runs, but the node does not report Ready in time
+    const id = 'upg-at-target-held';
+    const first = planFor(stack.clusterId)[0]![0]!;
+    faults.notReady = first;
+    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
+    expect(paused.error).toMatchObject({ reason: 'NodeUpgradeTimeout', node: first });
+    expect(await stack.driver.getNode(first)).toMatchObject({ kubeletVersion: target, unschedulable: true });
+
+    // Act: the node is healthy again
+    delete faults.notReady;
+    await resumeRequest(stack.controls, stack.clusterId, id);
+    const done = await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000);
+
+    // Assess: retried first (alone, the ramp at 1), then given back
+    expect(done.status).toBe('succeeded');
+    const workerBatches = (await listBatches(stack.db, id)).filter((b) => b.kind === 'worker');
+    expect(workerBatches[1]!.nodes.map((n) => n.name)).toEqual([first]);
+    const node = await stack.driver.getNode(first);
+    expect(node).toMatchObject({ kubeletVersion: target, unschedulable: false });
     expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
   });
 });
