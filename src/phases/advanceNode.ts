@@ -141,23 +141,33 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
 }
 
 /**
- * A pause or cancel holds the nodes not yet started. The stored step can lag
- * the cluster (a retried step whose cordon or Job went through before the
- * error, a crash before the batch was saved), so ask the cluster: a node whose
- * Job exists has started and is followed to the end; any other is skipped and
- * given back, as the cordon annotation lets uncordon touch only this upgrade's own.
+ * Settles a node stored as not yet at its upgrade Job. The stored step can
+ * lag the cluster by one call (a step whose cordon or Job went through before
+ * it failed to answer, a crash before the batch was saved), so ask the
+ * cluster: a node whose Job exists has started, keeps its cordon and is
+ * followed as upgrading; any other is given back, and the cordon annotation
+ * lets uncordon touch only this upgrade's own cordon.
  */
+export async function settleUnstartedNode(
+  driver: ClusterDriver,
+  args: { upgradeId: string; attempt: number; node: NodeProgress; now: string },
+): Promise<{ inFlight: true; node: NodeProgress } | { inFlight: false; uncordoned: boolean }> {
+  const { node } = args;
+  const job = await driver.upgradeJobStatus(args.upgradeId, node.name, args.attempt);
+  if (job.phase === 'absent') return { inFlight: false, uncordoned: await driver.uncordon(node.name, args.upgradeId) };
+  // cordon is idempotent and says whose cordon it is; a node with a Job on it must stay cordoned
+  const { cordonedByUs } = await driver.cordon(node.name, args.upgradeId);
+  return { inFlight: true, node: { ...node, step: 'upgrading', cordonedByUs, jobName: job.name, jobStartedAt: node.jobStartedAt ?? args.now } };
+}
+
+/** A pause or cancel holds the nodes not yet started: one already in its upgrade finishes, any other is skipped. */
 async function holdNode(ctx: NodeStepContext, node: NodeProgress, emit: Emit): Promise<NodeProgress> {
-  const { driver } = ctx;
-  const job = await driver.upgradeJobStatus(ctx.upgradeId, node.name, ctx.attempt);
-  if (job.phase !== 'absent') {
-    // cordon is idempotent and says whose cordon it is; a node with a Job on it must stay cordoned
-    const { cordonedByUs } = await driver.cordon(node.name, ctx.upgradeId);
-    emit('NodeInFlight', `node ${node.name} had started before the pause (upgrade job ${job.name}); it finishes its upgrade`);
-    return { ...node, step: 'upgrading', cordonedByUs, jobName: job.name, jobStartedAt: ctx.now };
+  const settled = await settleUnstartedNode(ctx.driver, { upgradeId: ctx.upgradeId, attempt: ctx.attempt, node, now: ctx.now });
+  if (settled.inFlight) {
+    emit('NodeInFlight', `node ${node.name} had started before the pause (upgrade job ${settled.node.jobName}); it finishes its upgrade`);
+    return settled.node;
   }
-  const released = await driver.uncordon(node.name, ctx.upgradeId);
-  if (released) emit('NodeUncordoned', `node ${node.name} uncordoned: an interrupted step had cordoned it`);
+  if (settled.uncordoned) emit('NodeUncordoned', `node ${node.name} uncordoned: an interrupted step had cordoned it`);
   emit('NodeSkipped', `node ${node.name} not started: a pause was requested`);
   return { ...node, step: 'skipped', cordonedByUs: false };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ClusterDriver } from '../cluster/clusterDriver.js';
-import { ANNOTATION_CORDONED_BY } from '../cluster/labels.js';
 import type { NodeProgress, UpgradeError } from '../domain/upgrade.js';
 import { pauseUpgrade } from '../domain/upgradeLifecycle.js';
 import { isTerminal } from '../domain/upgradeStatus.js';
@@ -10,6 +9,8 @@ import { getUpgrade, updateUpgrade } from '../store/upgrades.js';
 import type { PhaseContext, StepState } from './context.js';
 import { recordEvents } from './recordEvents.js';
 import { stepState } from './stepState.js';
+import { settleUnstartedNode } from './advanceNode.js';
+import { mapLimit } from '../shared/mapLimit.js';
 import { describeError } from './taskError.js';
 
 export const OnErrorInputSchema = z.object({
@@ -41,33 +42,32 @@ export async function runOnError(ctx: PhaseContext, raw: unknown): Promise<StepS
   return stepState(paused, ctx.config);
 }
 
+/** Nodes of one batch settled at once by the error path. */
+const RELEASE_CONCURRENCY = 16;
+
 async function releaseUnstartedNodes(ctx: PhaseContext, clusterId: string, upgradeId: string, batchNumber: number | null): Promise<void> {
   if (batchNumber === null) return;
   const batch = await getBatch(ctx.db, upgradeId, batchNumber);
   if (!batch) return;
   const beforeJob = (n: NodeProgress) => n.step === 'draining' || n.step === 'pending';
   if (!batch.nodes.some(beforeJob)) return;
+  let driver: ClusterDriver;
   try {
-    const driver = await ctx.driverFor(await requireCluster(ctx.db, clusterId));
-    const nodes = await Promise.all(batch.nodes.map((n) => (beforeJob(n) ? releaseNode(driver, upgradeId, batchNumber, n) : n)));
-    await saveBatch(ctx.db, { ...batch, nodes }, batch.version);
+    driver = await ctx.driverFor(await requireCluster(ctx.db, clusterId));
   } catch {
-    // The cluster may be the thing that failed; the cordon annotation still names this upgrade, so resume or cleanup repairs it.
+    // The cluster may be the thing that failed; the cordon annotations still name this upgrade, so resume repairs it.
+    return;
   }
-}
-
-/**
- * The stored step may lag the cluster by one call (a step that changed the
- * cluster and then failed to answer), so ask the cluster: a node whose Job
- * exists keeps its cordon and is followed as upgrading; any other is given
- * back, and the cordon annotation makes the uncordon touch only kupgrade's own.
- */
-async function releaseNode(driver: ClusterDriver, upgradeId: string, attempt: number, n: NodeProgress): Promise<NodeProgress> {
-  const job = await driver.upgradeJobStatus(upgradeId, n.name, attempt);
-  if (job.phase !== 'absent') {
-    const info = await driver.getNode(n.name);
-    return { ...n, step: 'upgrading', jobName: job.name, cordonedByUs: info.annotations[ANNOTATION_CORDONED_BY] === upgradeId };
-  }
-  await driver.uncordon(n.name, upgradeId);
-  return { name: n.name, role: n.role, step: 'pending' };
+  const now = ctx.now();
+  const nodes = await mapLimit(batch.nodes, RELEASE_CONCURRENCY, async (n) => {
+    if (!beforeJob(n)) return n;
+    try {
+      const settled = await settleUnstartedNode(driver, { upgradeId, attempt: batchNumber, node: n, now });
+      return settled.inFlight ? settled.node : { name: n.name, role: n.role, step: 'pending' as const };
+    } catch {
+      // This node stays as stored; the others' releases stand and are recorded.
+      return n;
+    }
+  });
+  await saveBatch(ctx.db, { ...batch, nodes }, batch.version);
 }
