@@ -72,6 +72,7 @@ async function settleBatch(ctx: PhaseContext, u: Upgrade, batch: Batch, now: str
   const done = batch.nodes.filter((n) => n.step === 'done').length;
   const failed = batch.nodes.filter((n) => n.step === 'failed');
   const firstError = failed[0]?.error;
+  let pausedByFailure = false;
   const settled = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => {
     if (cur.currentBatch !== batch.number) return null;
     const next: Upgrade = {
@@ -84,13 +85,16 @@ async function settleBatch(ctx: PhaseContext, u: Upgrade, batch: Batch, now: str
       nodes: batch.kind === 'worker' ? { ...cur.nodes, upgraded: cur.nodes.upgraded + done } : cur.nodes,
       updatedAt: now,
     };
+    // A pending cancel wins over the pause a failure would bring: the execution goes on to cleanup (the failed node stays cordoned).
+    pausedByFailure = !!firstError && !cur.cancelRequested;
+    if (firstError && !pausedByFailure) return { ...next, error: firstError };
     if (firstError) return pauseUpgrade(next, { now, expirySeconds: ctx.config.expirySeconds, error: firstError });
     return { ...next, validation: { batch: batch.number, since: now, passes: 0 } };
   });
   const label = batch.kind === 'master' ? `master ${batch.index}` : `worker batch ${batch.index}`;
   await recordEvents(ctx.db, settled, [
     { at: now, type: firstError ? 'BatchFailed' : 'BatchDone', message: `${label} finished: ${done} upgraded, ${failed.length} failed` },
-    ...(firstError ? [{ at: now, type: 'UpgradePaused', message: `upgrade paused: ${firstError.message}`, node: firstError.node }] : []),
+    ...(firstError && pausedByFailure ? [{ at: now, type: 'UpgradePaused', message: `upgrade paused: ${firstError.message}`, node: firstError.node }] : []),
   ]);
   return settled;
 }

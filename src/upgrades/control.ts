@@ -37,7 +37,9 @@ export async function requestUpgrade(deps: ControlDeps, args: { clusterId: strin
     else await deps.workflow.startExecution({ name: u.id, input: stepInput(u) });
   } catch (err) {
     // Nothing ran: end the upgrade with the reason and free the cluster, rather than leave it holding the lock with nothing to move it.
-    const ended = await undo(deps, u, (cur) => ({ ...finishUpgrade(cur, cur.status === 'scheduled' ? 'cancelled' : 'failed', now), error: startFailure(err) }));
+    const ended = await updateUpgrade(deps.db, u.clusterId, u.id, (cur) =>
+      cur.version === u.version ? { ...finishUpgrade(cur, cur.status === 'scheduled' ? 'cancelled' : 'failed', now), error: startFailure(err) } : null,
+    );
     if (ended.phase === 'done') await unlockCluster(deps.db, u.clusterId, u.id, now);
     throw err;
   }
@@ -58,8 +60,9 @@ export async function resumeRequest(deps: ControlDeps, clusterId: string, upgrad
   try {
     await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
   } catch (err) {
-    // No execution runs it: paused again as it was (its expiry clock too), so the user can resume again.
-    await undo(deps, u, (cur) => ({ ...paused!, version: cur.version, updatedAt: now, error: startFailure(err) }));
+    // No execution runs it: paused again as it was (its expiry clock and its error too), so the user can resume again.
+    await undo(deps, u, paused!, now);
+    await appendEvent(deps.db, u.id, { at: now, type: 'StartFailed', message: startFailure(err).message }, paused!.expiresAt);
     throw err;
   }
   await appendEvent(deps.db, u.id, { at: now, type: 'UpgradeResumed', message: `upgrade resumed in phase ${u.phase}; batches start again at 1 node` });
@@ -70,14 +73,16 @@ export async function cancelRequest(deps: ControlDeps, clusterId: string, upgrad
   const now = deps.now();
   const current = await requireUpgrade(deps.db, clusterId, upgradeId);
   if (current.status === 'scheduled') return cancelScheduled(deps, current, now);
-  const u = await updateUpgrade(deps.db, clusterId, upgradeId, (cur) => requestCancel(cur, now));
+  let before: Upgrade | undefined;
+  const u = await updateUpgrade(deps.db, clusterId, upgradeId, (cur) => requestCancel((before = cur), now));
   // A pausing upgrade's execution sees the cancel at its next boundary; a paused one has none running.
   if (u.status === 'paused') {
     try {
       await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
     } catch (err) {
       // No execution carries the cancel out: take the request back, so the user can cancel again.
-      await undo(deps, u, (cur) => ({ ...cur, cancelRequested: false, updatedAt: now }));
+      await undo(deps, u, before!, now);
+      await appendEvent(deps.db, u.id, { at: now, type: 'StartFailed', message: startFailure(err).message }, before!.expiresAt);
       throw err;
     }
   }
@@ -86,12 +91,13 @@ export async function cancelRequest(deps: ControlDeps, clusterId: string, upgrad
 }
 
 /**
- * Takes back a write whose execution could not be started: a conditional
- * write on the version that write produced, so it never undoes progress an
- * execution made after all (a start that failed only to answer).
+ * Takes back a write whose execution could not be started: the upgrade as it
+ * was `before`, written on condition of the version the write produced, so it
+ * never undoes progress an execution made after all (a start that failed only
+ * to answer). The execution count stays, so the next try uses a new name.
  */
-async function undo(deps: ControlDeps, written: Upgrade, revert: (cur: Upgrade) => Upgrade): Promise<Upgrade> {
-  return updateUpgrade(deps.db, written.clusterId, written.id, (cur) => (cur.version === written.version ? revert(cur) : null));
+async function undo(deps: ControlDeps, written: Upgrade, before: Upgrade, now: string): Promise<Upgrade> {
+  return updateUpgrade(deps.db, written.clusterId, written.id, (cur) => (cur.version === written.version ? { ...before, executions: cur.executions, updatedAt: now } : null));
 }
 
 const startFailure = (err: unknown): UpgradeError => ({

@@ -4,11 +4,14 @@ import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
 import type { PhaseContext, StepState } from '../../src/phases/context.js';
 import { runCleanup } from '../../src/phases/cleanup.js';
 import { runBatchStep } from '../../src/phases/runBatchStep.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
+import { getBatch } from '../../src/store/batches.js';
 import { requireCluster } from '../../src/store/clusters.js';
 import { listEvents } from '../../src/store/events.js';
 import { cancelRequest, pauseRequest } from '../../src/upgrades/control.js';
 import { startUpgrade } from '../../src/upgrades/startUpgrade.js';
 import type { Upgrade } from '../../src/domain/upgrade.js';
+import { annotateNode } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -35,6 +38,18 @@ function cancelAfterFirstRead(stack: TestStack, upgradeId: string): PhaseContext
   return { ...stack.ctx, db: { ...stack.db, doc: doc as unknown as DynamoDBDocumentClient } };
 }
 
+/** Steps the upgrade by hand, as the state machine would, until `until` holds. */
+async function driveUpgrade(stack: TestStack, upgradeId: string, until: (u: Upgrade) => boolean): Promise<Upgrade> {
+  const input = { clusterId: stack.clusterId, upgradeId };
+  for (let i = 0; i < 500; i++) {
+    const u = await stack.upgrade(upgradeId);
+    if (until(u)) return u;
+    await PHASE_HANDLERS[byPhase[u.phase]!]!(input);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`upgrade ${upgradeId} did not get there`);
+}
+
 describe('a cancel written while a pausing upgrade reaches its stopping point', () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -42,17 +57,7 @@ describe('a cancel written while a pausing upgrade reaches its stopping point', 
   });
   afterAll(async () => stack?.stop());
 
-  /** Steps the upgrade by hand, as the state machine would, until `until` holds. */
-  async function drive(upgradeId: string, until: (u: Upgrade) => boolean): Promise<Upgrade> {
-    const input = { clusterId: stack.clusterId, upgradeId };
-    for (let i = 0; i < 500; i++) {
-      const u = await stack.upgrade(upgradeId);
-      if (until(u)) return u;
-      await PHASE_HANDLERS[byPhase[u.phase]!]!(input);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`upgrade ${upgradeId} did not get there`);
-  }
+  const drive = (upgradeId: string, until: (u: Upgrade) => boolean) => driveUpgrade(stack, upgradeId, until);
 
   const start = (upgradeId: string) => startUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId, targetVersion: target, now: new Date().toISOString() });
 
@@ -99,5 +104,38 @@ describe('a cancel written while a pausing upgrade reaches its stopping point', 
     const types = (await listEvents(stack.db, input.upgradeId)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['CancelRequested', 'HelpersRemoved', 'UpgradeCancelled']));
     expect(types).not.toContain('UpgradePaused');
+  });
+});
+
+describe('a cancel written while a batch with a failed node is in flight', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ sim: { masters: 1, workers: 2, upgradeMs: 30 } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('when a batch settles with a failed node: the pending cancel wins over the pause the failure would bring', async () => {
+    // Prepare: the first master's upgrade will fail; it has started when the pause and then the cancel land
+    const input = { clusterId: stack.clusterId, upgradeId: 'upg-race-failed-batch' };
+    await annotateNode(stack.sim, 'master-1', { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
+    await startUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId: input.upgradeId, targetVersion: target, now: new Date().toISOString() });
+    await driveUpgrade(stack, input.upgradeId, (u) => u.currentBatch !== null && u.phase === 'masters');
+    for (let i = 0; i < 100 && !(await getBatch(stack.db, input.upgradeId, 1))?.nodes.every((n) => n.step === 'upgrading'); i++) {
+      await PHASE_HANDLERS.Master!(input);
+    }
+    await pauseRequest(stack.controls, input.clusterId, input.upgradeId);
+    await cancelRequest(stack.controls, input.clusterId, input.upgradeId);
+
+    // Act: the steps go on, as the running execution would
+    const ended = await driveUpgrade(stack, input.upgradeId, (u) => u.phase === 'done');
+
+    // Assess: cancelled without ever stopping paused; the failed master stays cordoned (it may be broken)
+    expect(ended).toMatchObject({ status: 'cancelled', error: { reason: 'UpgradeJobFailed', node: 'master-1' } });
+    expect(ended.pausedAt).toBeUndefined();
+    const types = (await listEvents(stack.db, input.upgradeId)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['BatchFailed', 'UpgradeCancelled']));
+    expect(types).not.toContain('UpgradePaused');
+    expect((await stack.driver.getNode('master-1')).unschedulable).toBe(true);
+    await annotateNode(stack.sim, 'master-1', { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
   });
 });

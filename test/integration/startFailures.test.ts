@@ -44,11 +44,16 @@ describe('a state machine that cannot be started', () => {
     const paused = await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
     await stack.workflow.waitFor(u.id);
 
-    // Act + Assess: resume fails to start → paused again, same expiry clock, the reason shown
+    // Act + Assess: resume fails to start → paused again as it was (same expiry clock, same error), the failure an event;
+    // the execution count moves on, so the next try does not reuse the name of a start that may have gone through
     await expect(resumeRequest(broken, stack.clusterId, u.id)).rejects.toThrow('Rate exceeded');
     const again = await stack.upgrade(u.id);
-    expect(again).toMatchObject({ status: 'paused', pausedAt: paused.pausedAt, expiresAt: paused.expiresAt, cancelRequested: paused.cancelRequested, error: { reason: 'StartFailed' } });
-    expect((await listEvents(stack.db, u.id)).map((e) => e.type)).not.toContain('UpgradeResumed');
+    expect(again).toMatchObject({ status: 'paused', pausedAt: paused.pausedAt, expiresAt: paused.expiresAt, cancelRequested: paused.cancelRequested });
+    expect(again.error).toEqual(paused.error);
+    expect(again.executions).toBe(paused.executions + 1);
+    const events = await listEvents(stack.db, u.id);
+    expect(events.map((e) => e.type)).not.toContain('UpgradeResumed');
+    expect(events.find((e) => e.type === 'StartFailed')?.message).toContain('Rate exceeded');
 
     // Act + Assess: cancel fails to start → the cancel request is taken back
     await expect(cancelRequest(broken, stack.clusterId, u.id)).rejects.toThrow('Rate exceeded');
