@@ -106,6 +106,10 @@ describe('the local stack over HTTP', () => {
     const cancelRunning = await api('POST', `/clusters/alpha/upgrades/${id}/cancel`);
     expect([cancelRunning.status, cancelRunning.body.error.code]).toEqual([409, 'Conflict']);
     expect((await api('GET', '/clusters/alpha/upgrades')).body.upgrades.map((u: { id: string }) => u.id)).toEqual([id]);
+    // The upgrade moves on while it runs, so the store is read back for what a cancel would have written.
+    const items = await scanAll(stack.db);
+    expect(items.find((i) => i.pk === 'CLUSTER#alpha' && i.sk === `UPGRADE#${id}`)).toMatchObject({ status: 'running', cancelRequested: false });
+    expect(items.filter((i) => i.pk === `UPGRADE#${id}` && ['CancelRequested', 'UpgradeCancelled'].includes(i.type as string))).toEqual([]);
 
     // Act: pause
     const pausing = await api('POST', `/clusters/alpha/upgrades/${id}/pause`);

@@ -85,6 +85,9 @@ describe('a PodDisruptionBudget that never allows a disruption', () => {
     expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
     expect(stack.sim.objects('jobs', 'kube-upgrade').filter((j) => j.metadata.labels?.['kupgrade.io/node'] === first)).toEqual([]);
     expect(stack.sim.object('pods', 'default', 'pinned')).toBeDefined();
+    // it kept asking until the timeout rather than giving up at the first refusal
+    const evictions = stack.sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/namespaces/default/pods/pinned/eviction');
+    expect(evictions.length).toBeGreaterThan(1);
   });
 });
 
