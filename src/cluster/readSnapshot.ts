@@ -5,6 +5,7 @@ import type { NodeInfo } from './clusterDriver.js';
 import { UPGRADE_NAMESPACE } from './labels.js';
 import { rawMessage, type RawGet } from './rawGet.js';
 import { kubeletSwapOf, readyzState, recordedObject, snapshotJob, snapshotNode, snapshotPdb, snapshotPod } from './snapshotMap.js';
+import { mapLimit } from '../shared/mapLimit.js';
 
 export interface SnapshotApis {
   core: CoreV1Api;
@@ -59,16 +60,6 @@ async function kubeletSwap(raw: RawGet, node: string): Promise<Read<KubeletSwap>
   });
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Objects of the resources that replaced removed API versions; a resource the server does not serve (404) holds none. */
 async function recorded(api: SnapshotApis): Promise<ClusterSnapshot['recorded']> {
   const objects: RecordedObject[] = [];
@@ -100,7 +91,7 @@ export async function readClusterSnapshot(api: SnapshotApis): Promise<ClusterSna
     recorded(api),
   ]);
   const nodes: ClusterSnapshot['nodes'] = nodeList.ok
-    ? readOk(await mapLimited(nodeList.value, CONFIGZ_CONCURRENCY, async (n) => snapshotNode(api.toNodeInfo(n), n, await kubeletSwap(api.raw, n.metadata?.name ?? ''))))
+    ? readOk(await mapLimit(nodeList.value, CONFIGZ_CONCURRENCY, async (n) => snapshotNode(api.toNodeInfo(n), n, await kubeletSwap(api.raw, n.metadata?.name ?? ''))))
     : readFailed(nodeList.reason);
   return { serverVersion, readyz: ready, nodes, pods, pdbs, helperJobs, recorded: rec };
 }

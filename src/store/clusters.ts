@@ -166,7 +166,7 @@ export async function setClusterVersion(db: Db, clusterId: string, versions: { v
  * startUpgrade recognises it, and the delete is then conditional on exactly
  * that lock, so it never removes a cluster a new start has just locked.
  */
-export async function deleteCluster(db: Db, clusterId: string, now: string = new Date().toISOString()): Promise<void> {
+export async function deleteCluster(db: Db, clusterId: string, now: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const cluster = await getCluster(db, clusterId);
     if (!cluster) throw new NotFoundError(`no cluster with id ${clusterId}`);
