@@ -53,9 +53,9 @@ export function resumeUpgrade(u: Upgrade, now: string): Upgrade {
 export function requestCancel(u: Upgrade, now: string): Upgrade {
   if (!allowedAction('cancel', u.status)) refuse('cancel', u);
   if (isExpired(u, now)) throw new ConflictError(`upgrade ${u.id} has expired`, 'nothing to cancel: it is being closed');
-  // While pausing, the running execution carries the cancel out; a paused upgrade gets a new execution each time,
-  // so a cancel whose execution ended without finishing (an error paused it again) can be asked for again.
-  if (u.cancelRequested && u.status === 'pausing') return u;
+  // Asked again (a double click, a retried request): the same execution carries it out. A cancel an error cut short was
+  // cleared when the error paused the upgrade, so asking again then starts a new execution.
+  if (u.cancelRequested) return u;
   return { ...u, cancelRequested: true, executions: u.executions + 1, updatedAt: now };
 }
 

@@ -35,10 +35,16 @@ export async function runOnError(ctx: PhaseContext, raw: unknown): Promise<StepS
   if (isTerminal(u.status)) return stepState(u, ctx.config);
   const now = ctx.now();
   await releaseUnstartedNodes(ctx, u.clusterId, u.id, u.currentBatch);
-  const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) =>
-    isTerminal(cur.status) ? null : pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds, error: reason }),
-  );
-  await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message: `upgrade paused by an error (${reason.reason}): ${reason.message}`, ...(reason.node ? { node: reason.node } : {}) }]);
+  let cancelCutShort = false;
+  // A cancel the error cut short ends with this execution: the upgrade stops paused with the error, and a new cancel starts a new
+  // execution (left pending, this execution would run the failing step again and again, and a new cancel would find nothing to do).
+  const paused = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => {
+    if (isTerminal(cur.status)) return null;
+    cancelCutShort = cur.cancelRequested;
+    return { ...pauseUpgrade(cur, { now, expirySeconds: ctx.config.expirySeconds, error: reason }), cancelRequested: false };
+  });
+  const message = `upgrade paused by an error (${reason.reason}): ${reason.message}${cancelCutShort ? '; the cancel in progress stopped: cancel again once the cause is fixed' : ''}`;
+  await recordEvents(ctx.db, paused, [{ at: now, type: 'UpgradePaused', message, ...(reason.node ? { node: reason.node } : {}) }]);
   return stepState(paused, ctx.config);
 }
 

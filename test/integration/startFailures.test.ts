@@ -82,3 +82,53 @@ describe('a notification that cannot be published', () => {
     expect(attempted.map((c) => c.to)).toEqual(['running', 'succeeded']);
   });
 });
+
+describe('a cancel', () => {
+  let stack: TestStack;
+  let cleanupFails = false;
+  beforeAll(async () => {
+    stack = await startTestStack({ sim: { masters: 1, workers: 4, upgradeMs: 200 } });
+    const realDriverFor = stack.ctx.driverFor;
+    stack.ctx.driverFor = async (cluster) => {
+      const real = await realDriverFor(cluster);
+      return {
+        ...real,
+        deleteUpgradeJobs: async (upgradeId?: string) => {
+          if (cleanupFails) throw Object.assign(new Error('the API server went away'), { name: 'Error' });
+          return real.deleteUpgradeJobs(upgradeId);
+        },
+      };
+    };
+  });
+  afterAll(async () => stack?.stop());
+
+  it('asked twice runs once; cut short by an error it stops paused with the error, and asked again it finishes', async () => {
+    // Prepare: a paused upgrade
+    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-cancel-twice', targetVersion: target });
+    await stack.waitForUpgrade(u.id, (x) => x.phase === 'nodes');
+    await pauseRequest(stack.controls, stack.clusterId, u.id);
+    await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
+    await stack.workflow.waitFor(u.id);
+
+    // Act: a double click, while cleanup cannot reach the cluster
+    cleanupFails = true;
+    const first = await cancelRequest(stack.controls, stack.clusterId, u.id);
+    const second = await cancelRequest(stack.controls, stack.clusterId, u.id);
+
+    // Assess: one execution carries the cancel; the error pauses the upgrade and ends that cancel
+    expect(second.executions).toBe(first.executions);
+    const stopped = await stack.waitForUpgrade(u.id, (x) => x.status === 'paused' && !x.cancelRequested && x.error?.message.includes('went away') === true);
+    expect((await stack.workflow.waitFor(`${u.id}-run${first.executions}`)).status).toBe('SUCCEEDED');
+    expect(stack.workflow.running()).toEqual([]);
+    expect((await listEvents(stack.db, u.id)).map((e) => e.message).join('\n')).toContain('cancel again once the cause is fixed');
+
+    // Act: the cluster is back, the user cancels again
+    cleanupFails = false;
+    const again = await cancelRequest(stack.controls, stack.clusterId, u.id);
+
+    // Assess
+    expect(again.executions).toBe(stopped.executions + 1);
+    expect((await stack.waitForUpgrade(u.id, (x) => x.status !== 'paused', 60_000)).status).toBe('cancelled');
+    expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
+  });
+});
