@@ -10,6 +10,10 @@ export type NodeUpgradeSeen =
   /** the Job succeeded; the node has not come back Ready at the target */
   | { step: 'verifying'; ready: boolean; kubeletVersion: string };
 
+/** The way out for a node the user would rather handle by hand: without kupgrade's hold it is treated as an operator's cordon. */
+export const leaveItOut = (node: string) =>
+  `or, to handle node ${node} yourself, remove kupgrade's hold (kubectl annotate node ${node} kupgrade.io/cordoned-by-) before resuming: kupgrade then leaves it cordoned, passing it over if it already runs the target`;
+
 export type NodeUpgradeVerdict = { kind: 'wait' } | { kind: 'timeout'; message: string; remedy: string };
 
 /**
@@ -37,7 +41,7 @@ export function judgeNodeUpgrade(args: {
     return {
       kind: 'timeout',
       message: `${head}: ${what}; the node stays cordoned`,
-      remedy: `find out why with kubectl -n ${HELPER_NAMESPACE} describe job ${args.jobName} and its pod's events and logs; repair node ${args.node}, let the Job finish or delete it, then resume the upgrade (the node is upgraded again with a new Job)`,
+      remedy: `find out why with kubectl -n ${HELPER_NAMESPACE} describe job ${args.jobName} and its pod's events and logs; repair node ${args.node}, let the Job finish or delete it, then resume the upgrade (the node is upgraded again with a new Job); ${leaveItOut(args.node)}`,
     };
   }
   const state = [
@@ -47,6 +51,6 @@ export function judgeNodeUpgrade(args: {
   return {
     kind: 'timeout',
     message: `${head}: the Job succeeded but ${state.join(' and ') || 'the node did not come back'}; the node stays cordoned`,
-    remedy: `look at the kubelet on node ${args.node} (systemctl status kubelet, journalctl -u kubelet): it must run ${args.targetVersion} and report Ready; then resume the upgrade (the node is upgraded again with a new Job)`,
+    remedy: `look at the kubelet on node ${args.node} (systemctl status kubelet, journalctl -u kubelet): it must run ${args.targetVersion} and report Ready; then resume the upgrade (the node is upgraded again with a new Job); ${leaveItOut(args.node)}`,
   };
 }

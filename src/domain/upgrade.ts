@@ -82,6 +82,8 @@ export interface NodeProgress {
   role: 'first-master' | 'master' | 'worker';
   /** whether kupgrade holds the node's cordon (false when an operator cordoned it first) */
   cordonedByUs?: boolean;
+  /** kupgrade held the node cordoned when this batch took it up (a failed earlier attempt): no give-back path uncordons it, only its upgrade */
+  heldBefore?: boolean;
   drainStartedAt?: string;
   jobName?: string;
   /** when its upgrade Job was started: the node-upgrade timeout runs from here */

@@ -2,7 +2,7 @@ import type { ClusterDriver, UpgradeRecipe } from '../cluster/clusterDriver.js';
 import { upgradeJobName } from '../cluster/labels.js';
 import { judgeDrain } from '../domain/drain.js';
 import { KupgradeError } from '../domain/errors.js';
-import { judgeNodeUpgrade, type NodeUpgradeSeen } from '../domain/nodeUpgradeTimeout.js';
+import { judgeNodeUpgrade, leaveItOut, type NodeUpgradeSeen } from '../domain/nodeUpgradeTimeout.js';
 import type { NodeProgress } from '../domain/upgrade.js';
 import { sameVersion } from '../domain/versions.js';
 import type { UpgradeEvent } from '../store/events.js';
@@ -90,8 +90,8 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
       const verdict = judgeDrain({ ...pass, startedAt: node.drainStartedAt ?? ctx.now, now: ctx.now, timeoutSeconds: ctx.drainTimeoutSeconds, node: node.name });
       if (verdict.kind === 'wait') return null;
       if (verdict.kind === 'timeout') {
-        // Nothing on the node changed yet: give it back to the scheduler.
-        if (node.cordonedByUs) await driver.uncordon(node.name, ctx.upgradeId);
+        // Nothing on the node changed yet: give it back to the scheduler (unless an earlier attempt failed on it: it may be broken).
+        if (node.cordonedByUs && !node.heldBefore) await driver.uncordon(node.name, ctx.upgradeId);
         emit('NodeFailed', verdict.message);
         return { ...node, step: 'failed', error: { reason: 'DrainTimeout', message: verdict.message, remedy: verdict.remedy, node: node.name } };
       }
@@ -111,7 +111,7 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
         return {
           ...node,
           step: 'failed',
-          error: { reason: 'UpgradeJobFailed', message, node: node.name, remedy: `read the logs of job ${job.name} in namespace kube-upgrade, repair node ${node.name}, then resume the upgrade` },
+          error: { reason: 'UpgradeJobFailed', message, node: node.name, remedy: `read the logs of job ${job.name} in namespace kube-upgrade, repair node ${node.name}, then resume the upgrade; ${leaveItOut(node.name)}` },
         };
       }
       const timedOut = pastDeadline(ctx, node, job.name, { step: 'upgrading', job: job.phase }, emit);
@@ -154,7 +154,8 @@ export async function settleUnstartedNode(
 ): Promise<{ inFlight: true; node: NodeProgress } | { inFlight: false; uncordoned: boolean }> {
   const { node } = args;
   const job = await driver.upgradeJobStatus(args.upgradeId, node.name, args.attempt);
-  if (job.phase === 'absent') return { inFlight: false, uncordoned: await driver.uncordon(node.name, args.upgradeId) };
+  // a node an earlier attempt failed on stays cordoned until an upgrade of it succeeds
+  if (job.phase === 'absent') return { inFlight: false, uncordoned: !node.heldBefore && (await driver.uncordon(node.name, args.upgradeId)) };
   // cordon is idempotent and says whose cordon it is; a node with a Job on it must stay cordoned
   const { cordonedByUs } = await driver.cordon(node.name, args.upgradeId);
   return { inFlight: true, node: { ...node, step: 'upgrading', cordonedByUs, jobName: job.name, jobStartedAt: node.jobStartedAt ?? args.now } };

@@ -60,10 +60,11 @@ export async function crossBoundary(
   const masters = nodes.filter((n) => n.role === 'master');
   const workers = nodes.filter((n) => n.role === 'worker');
   const counted = {
-    masters: { ...u.masters, upgraded: masters.filter((n) => atTarget(n, u.toVersion)).length },
-    nodes: { ...u.nodes, upgraded: workers.filter((n) => atTarget(n, u.toVersion)).length },
+    masters: { ...u.masters, upgraded: masters.filter((n) => !toDo(n, u.toVersion)).length },
+    nodes: { ...u.nodes, upgraded: workers.filter((n) => !toDo(n, u.toVersion)).length },
   };
   const pending = workers.filter((n) => toDo(n, u.toVersion)).map((n) => n.name);
+  const held = new Set(nodes.filter(heldByKupgrade).map((n) => n.name));
   const planInput = { pending, retryFirst: u.retryFirst, workerCount: u.workerCount, rampIndex: u.rampIndex, seed: u.clusterId, targetVersion: u.toVersion };
   const remaining = planRemainingBatches(planInput);
   // The plan shows what has not started yet; a worker boundary is about to start remaining[0].
@@ -90,7 +91,7 @@ export async function crossBoundary(
     number,
     kind,
     index: kind === 'master' ? u.masters.order.indexOf(chosen[0]!) + 1 : u.workerBatches + 1,
-    nodes: chosen.map((name) => ({ name, step: 'pending', role })),
+    nodes: chosen.map((name) => ({ name, step: 'pending', role, ...(held.has(name) ? { heldBefore: true } : {}) })),
     notReadyBefore: nodes.filter((n) => !n.ready).map((n) => n.name),
     workloadsShortBefore: workloadBaseline(workloadGaps ?? (await driver.unavailableWorkloads())),
     execution: u.executions,

@@ -69,7 +69,7 @@ async function releaseUnstartedNodes(ctx: PhaseContext, clusterId: string, upgra
     if (!beforeJob(n)) return n;
     try {
       const settled = await settleUnstartedNode(driver, { upgradeId, attempt: batchNumber, node: n, now });
-      return settled.inFlight ? settled.node : { name: n.name, role: n.role, step: 'pending' as const };
+      return settled.inFlight ? settled.node : { name: n.name, role: n.role, step: 'pending' as const, ...(n.heldBefore ? { heldBefore: true } : {}) };
     } catch {
       // This node stays as stored; the others' releases stand and are recorded.
       return n;

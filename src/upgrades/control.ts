@@ -61,8 +61,7 @@ export async function resumeRequest(deps: ControlDeps, clusterId: string, upgrad
     await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
   } catch (err) {
     // No execution runs it: paused again as it was (its expiry clock and its error too), so the user can resume again.
-    await undo(deps, u, paused!, now);
-    await appendEvent(deps.db, u.id, { at: now, type: 'StartFailed', message: startFailure(err).message }, paused!.expiresAt);
+    if (await undo(deps, u, paused!, now)) await appendEvent(deps.db, u.id, { at: now, type: 'StartFailed', message: startFailure(err).message }, paused!.expiresAt);
     throw err;
   }
   await appendEvent(deps.db, u.id, { at: now, type: 'UpgradeResumed', message: `upgrade resumed in phase ${u.phase}; batches start again at 1 node` });
@@ -81,8 +80,7 @@ export async function cancelRequest(deps: ControlDeps, clusterId: string, upgrad
       await deps.workflow.startExecution({ name: `${u.id}-run${u.executions}`, input: stepInput(u) });
     } catch (err) {
       // No execution carries the cancel out: take the request back, so the user can cancel again.
-      await undo(deps, u, before!, now);
-      await appendEvent(deps.db, u.id, { at: now, type: 'StartFailed', message: startFailure(err).message }, before!.expiresAt);
+      if (await undo(deps, u, before!, now)) await appendEvent(deps.db, u.id, { at: now, type: 'StartFailed', message: startFailure(err).message }, before!.expiresAt);
       throw err;
     }
   }
@@ -95,9 +93,12 @@ export async function cancelRequest(deps: ControlDeps, clusterId: string, upgrad
  * was `before`, written on condition of the version the write produced, so it
  * never undoes progress an execution made after all (a start that failed only
  * to answer). The execution count stays, so the next try uses a new name.
+ * True when it wrote.
  */
-async function undo(deps: ControlDeps, written: Upgrade, before: Upgrade, now: string): Promise<Upgrade> {
-  return updateUpgrade(deps.db, written.clusterId, written.id, (cur) => (cur.version === written.version ? { ...before, executions: cur.executions, updatedAt: now } : null));
+async function undo(deps: ControlDeps, written: Upgrade, before: Upgrade, now: string): Promise<boolean> {
+  let undone = false;
+  await updateUpgrade(deps.db, written.clusterId, written.id, (cur) => ((undone = cur.version === written.version) ? { ...before, executions: cur.executions, updatedAt: now } : null));
+  return undone;
 }
 
 const startFailure = (err: unknown): UpgradeError => ({

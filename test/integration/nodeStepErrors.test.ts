@@ -3,13 +3,13 @@ import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
 import { ClusterApiError, ClusterUnreachableError } from '../../src/cluster/errors.js';
 import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
 import { readKubeconfig } from '../../src/cluster/kubeconfigSource.js';
-import { ANNOTATION_CORDONED_BY } from '../../src/cluster/labels.js';
+import { ANNOTATION_CORDONED_BY, ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
 import { planRemainingBatches } from '../../src/domain/batchPlan.js';
 import { listBatches } from '../../src/store/batches.js';
 import { advanceNode, type NodeStepContext } from '../../src/phases/advanceNode.js';
 import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
 import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
-import { workerNames } from '../helpers/simOps.js';
+import { annotateNode, workerNames } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -244,7 +244,8 @@ describe('a node whose kubelet reached the target but never came back Ready', ()
   const faults: Faults = {};
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startWithFaults(faults, { NODE_UPGRADE_TIMEOUT_SECONDS: '1' });
+    // long enough for every healthy node on a busy machine; only the faulty one runs into it
+    stack = await startWithFaults(faults, { NODE_UPGRADE_TIMEOUT_SECONDS: '5' });
   });
   afterAll(async () => stack?.stop());
 
@@ -270,5 +271,43 @@ describe('a node whose kubelet reached the target but never came back Ready', ()
     const node = await stack.driver.getNode(first);
     expect(node).toMatchObject({ kubeletVersion: target, unschedulable: false });
     expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
+  });
+});
+
+describe('a node an earlier attempt failed on, hit by an error while it is retried', () => {
+  const faults: Faults = {};
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startWithFaults(faults);
+  });
+  afterAll(async () => stack?.stop());
+
+  it('stays cordoned (it may be broken) until an upgrade of it succeeds', async () => {
+    // Prepare: the first node of worker batch 2 fails its upgrade and stays cordoned
+    const id = 'upg-held-retry';
+    const failing = planFor(stack.clusterId)[1]![0]!;
+    await annotateNode(stack.sim, failing, { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
+    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    expect((await stack.waitForUpgrade(id, (x) => x.status === 'paused')).error).toMatchObject({ reason: 'UpgradeJobFailed', node: failing });
+
+    // Act: on resume its retry is hit by an API error before its new Job starts
+    await annotateNode(stack.sim, failing, { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
+    faults.drainFails = failing;
+    await resumeRequest(stack.controls, stack.clusterId, id);
+    const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused' && x.error?.reason === 'ClusterApiError');
+
+    // Assess: the error path did not hand the node back to the scheduler
+    expect(paused.error?.node).toBe(failing);
+    const node = await stack.driver.getNode(failing);
+    expect(node).toMatchObject({ unschedulable: true, kubeletVersion: '1.30.4' });
+    expect(node.annotations[ANNOTATION_CORDONED_BY]).toBe(id);
+    const retry = (await listBatches(stack.db, id)).filter((b) => b.kind === 'worker').at(-1)!;
+    expect(retry.nodes).toEqual([expect.objectContaining({ name: failing, step: 'pending', heldBefore: true })]);
+
+    // Act + Assess: healthy again, it is upgraded and only then uncordoned
+    delete faults.drainFails;
+    await resumeRequest(stack.controls, stack.clusterId, id);
+    expect((await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000)).status).toBe('succeeded');
+    expect(await stack.driver.getNode(failing)).toMatchObject({ unschedulable: false, kubeletVersion: target });
   });
 });
