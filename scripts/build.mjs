@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 
@@ -18,6 +19,8 @@ const FORBIDDEN = [{ handlerPrefix: 'functions/api/', packages: ['@kubernetes/cl
 const cfnTags = ['!Ref', '!GetAtt', '!Sub'].map((tag) => ({ tag, resolve: (v) => ({ [tag]: v }) }));
 const service = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'), { customTags: cfnTags });
 const opts = service.custom.esbuild;
+// serverless.yml's plugins but the one that moves source maps from serverless-esbuild's build folder
+const plugins = createRequire(import.meta.url)(join(root, opts.plugins)).filter((p) => p.name !== 'source-maps-out-of-zips');
 
 /** `functions/phases/begin.handler` → the source file that exports it. */
 function entryOf(handler) {
@@ -54,6 +57,7 @@ async function bundle(name, handler) {
     banner: opts.banner,
     external: [...(opts.external ?? []), ...(opts.exclude ?? [])],
     metafile: true,
+    plugins,
     logLevel: 'warning',
   });
   if (!existsSync(outfile) || statSync(outfile).size === 0) throw new Error(`bundle for ${name} is missing: ${outfile}`);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { readRouteTable, type DeclaredRoute } from '../src/api/declaredRoutes.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -154,7 +155,9 @@ export function resolveText(value: Json | undefined): string {
   const [text, variables] = Array.isArray(sub) ? [sub[0], isObject(sub[1]) ? sub[1] : {}] : [sub, {}];
   if (typeof text === 'string') {
     // `${!Name}` is CloudFormation's escape for a literal `${Name}`.
-    return text.replace(/\$\{(!?)([^}]*)\}/g, (_, bang: string, name: string) => (bang ? `\${${name}}` : name in variables ? resolveText(variables[name]) : OPAQUE));
+    return text.replace(/\$\{(!?)([^}]*)\}/g, (_, bang: string, name: string) =>
+      bang ? `\${${name}}` : name in variables ? resolveText(variables[name]) : OPAQUE,
+    );
   }
   return OPAQUE;
 }
@@ -173,7 +176,27 @@ const SCOPED_WILDCARDS = [
   KUPGRADE_SECRETS,
   /^arn:[^:]+:states:[^:]+:[^:]+:execution:[^*?:]+:\*$/, // executions of one named state machine
   /^arn:[^:]+:scheduler:[^:]+:[^:]+:schedule\/[^*?/]+\/\*$/, // schedules in one named group
+  // one route of one API's $default stage: a method, and `*` only as a whole path segment (a {param})
+  /^arn:[^:]+:execute-api:[^:*?]+:[^:*?]+:<ref>\/\$default\/(GET|POST|PUT|PATCH|DELETE)(\/([A-Za-z0-9._-]+|\*))+$/,
 ];
+
+/**
+ * A bucket read by one CloudFront distribution through origin access control:
+ * every object of the bucket, but only for CloudFront acting for that
+ * distribution (the AWS:SourceArn condition), and only s3:GetObject.
+ */
+function isDistributionRead(statement: JsonObject): boolean {
+  const principal = isObject(statement.Principal) ? statement.Principal : {};
+  const condition = isObject(statement.Condition) && isObject(statement.Condition.StringEquals) ? statement.Condition.StringEquals : {};
+  const actions = asList(statement.Action as Json | Json[] | undefined);
+  const sourceArn = resolveText(condition['AWS:SourceArn']);
+  return (
+    principal.Service === 'cloudfront.amazonaws.com' &&
+    actions.length === 1 &&
+    actions[0] === 's3:GetObject' &&
+    /^arn:[^:]+:cloudfront::[^:*?]+:distribution\/[^*?]+$/.test(sourceArn)
+  );
+}
 
 /** What is wrong with one resolved Resource, if anything. */
 function resourceProblem(text: string): string | undefined {
@@ -210,7 +233,9 @@ export function iamViolations(template: Template): string[] {
         if (WILDCARD.test(action)) problems.push(`${at}: wildcard action "${action}"`);
       }
       for (const resource of asList(statement.Resource as Json | Json[] | undefined)) {
-        const problem = resourceProblem(resolveText(resource));
+        const text = resolveText(resource);
+        if (text === `${OPAQUE}/*` && isDistributionRead(statement)) continue;
+        const problem = resourceProblem(text);
         if (problem) problems.push(`${at}: ${problem}`);
       }
       if ('NotAction' in statement) problems.push(`${at}: Allow with NotAction`);
@@ -262,7 +287,93 @@ export function tableProblems(template: Template): string[] {
   });
 }
 
-export function checkTemplate(template: Template): string[] {
+/** The ARN an IAM policy names a route by, as the Fn::Sub text serverless.yml writes: a `{param}` path segment becomes `*`. */
+export function routeArn(route: Pick<DeclaredRoute, 'method' | 'path'>): string {
+  const path = route.path.replace(/\{[^}]+\}/g, '*');
+  return `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${HttpApi}/$default/${route.method}${path}`;
+}
+
+/** Who may do what in the console: the group's name, and which routes its role may invoke. */
+const CONSOLE_GROUPS: Record<string, (route: DeclaredRoute) => boolean> = {
+  viewer: (route) => route.method === 'GET',
+  operator: () => true,
+};
+
+/** The roles an identity pool hands out (assumable by cognito-identity.amazonaws.com). */
+function identityPoolRoles(template: Template): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties?.AssumeRolePolicyDocument ?? {}).includes('cognito-identity.amazonaws.com'))
+    .map(([id]) => id);
+}
+
+/**
+ * The console's roles: each group (viewer, operator) maps to a role that
+ * only an authenticated identity of this stack's identity pool can assume,
+ * and that may execute-api:Invoke exactly its routes of the route table
+ * (viewer: the GET ones; operator: all), each by its full ARN, and nothing else.
+ */
+export function consoleRoleProblems(template: Template, routes: DeclaredRoute[]): string[] {
+  const problems: string[] = [];
+  const groups = new Map<string, string>();
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type !== 'AWS::Cognito::UserPoolGroup') continue;
+    const getAtt = isObject(r.Properties?.RoleArn) ? r.Properties.RoleArn['Fn::GetAtt'] : undefined;
+    if (!Array.isArray(getAtt) || getAtt[1] !== 'Arn') problems.push(`${id}: RoleArn is not a role of this template`);
+    else groups.set(String(r.Properties?.GroupName), String(getAtt[0]));
+  }
+  const pools = Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Cognito::IdentityPool')
+    .map(([id]) => id);
+  for (const name of Object.keys(CONSOLE_GROUPS)) if (!groups.has(name)) problems.push(`no user pool group ${name}`);
+  for (const id of identityPoolRoles(template))
+    if (![...groups.values()].includes(id)) problems.push(`${id}: assumable by the identity pool, but no console group's role`);
+  for (const [name, roleId] of groups) {
+    const allowedRoutes = CONSOLE_GROUPS[name];
+    const role = template.Resources[roleId];
+    if (!allowedRoutes) {
+      problems.push(`group ${name}: not a console group (${Object.keys(CONSOLE_GROUPS).join(', ')})`);
+      continue;
+    }
+    if (role?.Type !== 'AWS::IAM::Role') {
+      problems.push(`group ${name}: ${roleId} is not a role`);
+      continue;
+    }
+    const trust = asList((isObject(role.Properties?.AssumeRolePolicyDocument) ? role.Properties.AssumeRolePolicyDocument.Statement : []) as Json | Json[]);
+    const trusted =
+      trust.length === 1 &&
+      trust.every((st) => {
+        if (!isObject(st) || st.Effect !== 'Allow' || st.Action !== 'sts:AssumeRoleWithWebIdentity') return false;
+        const principal = isObject(st.Principal) ? st.Principal : {};
+        const condition = isObject(st.Condition) ? st.Condition : {};
+        const aud = isObject(condition.StringEquals) ? condition.StringEquals['cognito-identity.amazonaws.com:aud'] : undefined;
+        const amr = isObject(condition['ForAnyValue:StringLike']) ? condition['ForAnyValue:StringLike']['cognito-identity.amazonaws.com:amr'] : undefined;
+        const audPool = isObject(aud) ? aud.Ref : undefined;
+        return principal.Federated === 'cognito-identity.amazonaws.com' && typeof audPool === 'string' && pools.includes(audPool) && amr === 'authenticated';
+      });
+    if (!trusted) problems.push(`${roleId}: not assumable only by authenticated identities of this stack's identity pool`);
+    const invoked: string[] = [];
+    for (const policy of asList(role.Properties?.Policies as Json[] | undefined)) {
+      const document = isObject(policy) && isObject(policy.PolicyDocument) ? policy.PolicyDocument : {};
+      for (const st of asList(document.Statement as Json | Json[] | undefined)) {
+        if (!isObject(st) || st.Effect !== 'Allow') continue;
+        const actions = asList(st.Action as Json | Json[] | undefined);
+        if (actions.some((a) => a !== 'execute-api:Invoke')) problems.push(`${roleId}: grants ${actions.filter((a) => a !== 'execute-api:Invoke').join(', ')}`);
+        for (const resource of asList(st.Resource as Json | Json[] | undefined)) {
+          const sub = isObject(resource) ? resource['Fn::Sub'] : undefined;
+          invoked.push(typeof sub === 'string' ? sub : JSON.stringify(resource));
+        }
+      }
+    }
+    const expected = routes.filter(allowedRoutes).map(routeArn);
+    const missing = expected.filter((arn) => !invoked.includes(arn));
+    const extra = invoked.filter((arn) => !expected.includes(arn));
+    if (missing.length) problems.push(`${roleId} (${name}): may not invoke ${missing.join(', ')}`);
+    if (extra.length) problems.push(`${roleId} (${name}): may invoke what is not its routes: ${extra.join(', ')}`);
+  }
+  return problems;
+}
+
+export function checkTemplate(template: Template, routes: DeclaredRoute[] = readRouteTable()): string[] {
   const machines = stateMachines(template);
   return [
     ...(machines.length ? machines.flatMap(([id]) => stateMachineProblems(template, id)) : ['no state machine']),
@@ -270,6 +381,7 @@ export function checkTemplate(template: Template): string[] {
     ...logGroupProblems(template),
     ...iamViolations(template),
     ...secretProblems(template),
+    ...consoleRoleProblems(template, routes),
   ];
 }
 

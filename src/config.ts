@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { DEFAULT_LEASE_SECONDS } from './domain/clusterLease.js';
+import { DEFAULT_MAX_EXECUTION_EVENTS } from './domain/executionHistory.js';
 
 const seconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -13,6 +15,12 @@ const ConfigSchema = z.object({
   SOAK_SECONDS: seconds(60),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   VALIDATION_TIMEOUT_SECONDS: seconds(600),
+  LEASE_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_LEASE_SECONDS),
+  MAX_EXECUTION_EVENTS: z.coerce.number().int().min(50).max(24_000).default(DEFAULT_MAX_EXECUTION_EVENTS),
+  /** the state machine a long upgrade continues in (the phase functions start the next execution themselves) */
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** which kupgrade this is, on the Lease it holds a cluster with: deployed, the table's ARN (stage, region and account in it) */
+  KUPGRADE_INSTALLATION: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -29,6 +37,13 @@ export type Config = {
   validationTimeoutSeconds: number;
   /** where status changes are published */
   eventBusName: string;
+  /** how long the Lease in the cluster is written for while an upgrade runs (see src/domain/clusterLease.ts) */
+  leaseSeconds: number;
+  /** the name of this installation of kupgrade, as the Lease records it */
+  installation: string;
+  /** the history an execution may count before the upgrade goes on in a new one (src/domain/executionHistory.ts) */
+  maxExecutionEvents: number;
+  stateMachineArn?: string;
 };
 
 /** Parsed once per cold start; a bad value stops the function with the variable named. */
@@ -49,5 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     soakSeconds: c.SOAK_SECONDS,
     validationTimeoutSeconds: c.VALIDATION_TIMEOUT_SECONDS,
     eventBusName: c.EVENT_BUS_NAME,
+    leaseSeconds: c.LEASE_SECONDS,
+    installation: c.KUPGRADE_INSTALLATION ?? `local/${c.TABLE_NAME}`,
+    maxExecutionEvents: c.MAX_EXECUTION_EVENTS,
+    ...(c.STATE_MACHINE_ARN ? { stateMachineArn: c.STATE_MACHINE_ARN } : {}),
   };
 }

@@ -1,4 +1,7 @@
 import { httpHandler } from '../../src/api/httpHandler.js';
 import { getCheckRoute } from '../../src/api/checkRoutes.js';
+import { deployedApiContext } from '../../src/api/deployedContext.js';
+import { createDbWithStatusEffects } from '../../src/upgrades/statusEffects.js';
 
-export const handler = httpHandler(getCheckRoute);
+// the AWS clients this function's role grants (serverless.yml), and no other: a cold start compiles all it imports
+export const handler = httpHandler(getCheckRoute, () => deployedApiContext({ db: createDbWithStatusEffects }));

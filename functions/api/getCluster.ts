@@ -1,4 +1,8 @@
 import { httpHandler } from '../../src/api/httpHandler.js';
 import { getClusterRoute } from '../../src/api/clusterRoutes.js';
+import { deployedApiContext } from '../../src/api/deployedContext.js';
+import { createDbWithStatusEffects } from '../../src/upgrades/statusEffects.js';
+import { LambdaClusterReader } from '../../src/registration/lambdaClusterReader.js';
 
-export const handler = httpHandler(getClusterRoute);
+// the AWS clients this function's role grants (serverless.yml), and no other: a cold start compiles all it imports
+export const handler = httpHandler(getClusterRoute, () => deployedApiContext({ db: createDbWithStatusEffects, reader: LambdaClusterReader }));

@@ -1,4 +1,6 @@
 import { httpHandler } from '../../src/api/httpHandler.js';
-import { openApiRoute } from '../../src/api/metaRoutes.js';
+import { getOpenApiRoute } from '../../src/api/metaRoutes.js';
+import { deployedApiContext } from '../../src/api/deployedContext.js';
 
-export const handler = httpHandler(openApiRoute);
+// the AWS clients this function's role grants (serverless.yml), and no other: a cold start compiles all it imports
+export const handler = httpHandler(getOpenApiRoute, () => deployedApiContext({}));

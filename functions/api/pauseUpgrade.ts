@@ -1,4 +1,8 @@
 import { httpHandler } from '../../src/api/httpHandler.js';
 import { pauseUpgradeRoute } from '../../src/api/upgradeRoutes.js';
+import { deployedApiContext } from '../../src/api/deployedContext.js';
+import { createDbWithStatusEffects } from '../../src/upgrades/statusEffects.js';
+import { EventBridgeNotifier } from '../../src/notify/eventBridgeNotifier.js';
 
-export const handler = httpHandler(pauseUpgradeRoute);
+// the AWS clients this function's role grants (serverless.yml), and no other: a cold start compiles all it imports
+export const handler = httpHandler(pauseUpgradeRoute, () => deployedApiContext({ db: createDbWithStatusEffects, notifier: EventBridgeNotifier }));

@@ -1,4 +1,8 @@
 import { httpHandler } from '../../src/api/httpHandler.js';
 import { startCheckRoute } from '../../src/api/checkRoutes.js';
+import { deployedApiContext } from '../../src/api/deployedContext.js';
+import { createDbWithStatusEffects } from '../../src/upgrades/statusEffects.js';
+import { LambdaClusterReader } from '../../src/registration/lambdaClusterReader.js';
 
-export const handler = httpHandler(startCheckRoute);
+// the AWS clients this function's role grants (serverless.yml), and no other: a cold start compiles all it imports
+export const handler = httpHandler(startCheckRoute, () => deployedApiContext({ db: createDbWithStatusEffects, reader: LambdaClusterReader }));

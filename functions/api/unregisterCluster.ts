@@ -1,4 +1,8 @@
 import { httpHandler } from '../../src/api/httpHandler.js';
 import { unregisterClusterRoute } from '../../src/api/clusterRoutes.js';
+import { deployedApiContext } from '../../src/api/deployedContext.js';
+import { createDbWithStatusEffects } from '../../src/upgrades/statusEffects.js';
+import { SecretsManagerStore } from '../../src/secrets/secretsManagerStore.js';
 
-export const handler = httpHandler(unregisterClusterRoute);
+// the AWS clients this function's role grants (serverless.yml), and no other: a cold start compiles all it imports
+export const handler = httpHandler(unregisterClusterRoute, () => deployedApiContext({ db: createDbWithStatusEffects, secrets: SecretsManagerStore }));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ANNOTATION_MIRROR_POD, CONTROL_PLANE_LABELS } from '../../src/cluster/labels.js';
+import { ANNOTATION_MIRROR_POD, CONTROL_PLANE_LABELS } from '../../src/kube/labels.js';
 import type { SimRuntime } from './runtime.js';
 import type { KubeObject, ObjectStore } from './store.js';
 
@@ -12,7 +12,8 @@ const COMPONENTS = [
 ] as const;
 
 const ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.15-0';
-const imageOf = (component: string, version: string, versioned: boolean) => (versioned ? `registry.k8s.io/${component}:v${version.replace(/^v/, '')}` : ETCD_IMAGE);
+const imageOf = (component: string, version: string, versioned: boolean) =>
+  versioned ? `registry.k8s.io/${component}:v${version.replace(/^v/, '')}` : ETCD_IMAGE;
 
 const isMaster = (node: KubeObject) => CONTROL_PLANE_LABELS.some((l) => l in (node.metadata.labels ?? {}));
 const kubeletVersionOf = (node: KubeObject) => (node.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo?.kubeletVersion ?? '';

@@ -8,6 +8,8 @@ const SUBRESOURCES: Record<string, { kind: (def: ResourceDef) => string; group?:
   eviction: { kind: () => 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
   proxy: { kind: () => 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   scale: { kind: () => 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+  log: { kind: () => 'Pod', verbs: ['get'] },
+  finalize: { kind: (d) => d.kind, verbs: ['update'] },
 };
 
 function resourceList(group: string, version: string): Record<string, unknown> {

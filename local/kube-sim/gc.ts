@@ -5,7 +5,7 @@ import { badRequest } from './status.js';
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
 
 /** batch/v1 Jobs orphan their pods unless told otherwise, as on a real server; other owners cascade. */
-function defaultPolicy(resource: ResourceName): PropagationPolicy {
+export function defaultPolicy(resource: ResourceName): PropagationPolicy {
   return resource === 'jobs' ? 'Orphan' : 'Background';
 }
 
@@ -20,22 +20,30 @@ export function parsePolicy(resource: ResourceName, fromQuery?: string | null, f
   throw badRequest(`propagationPolicy: Unsupported value: "${raw}"`);
 }
 
+/** The kinds that have owners here: pods (of workloads, and mirror pods of Nodes) and node Leases. */
+const DEPENDENT_KINDS = ['pods', 'leases'] as const;
+
 /**
- * Deletes an object and, unless orphaning, the pods it owns. Pods are the only
- * dependents simulated here; Foreground and Background differ only in timing
- * on a real server, and both end with the dependents gone.
+ * What the garbage collector does once an owner is gone: orphaned dependents
+ * lose their reference to it; otherwise they are deleted as a client would
+ * delete them (pods gracefully). Foreground and Background differ only in
+ * timing on a real server, and both end with the dependents gone.
  */
-export function deleteWithDependents(store: ObjectStore, resource: ResourceName, namespace: string | undefined, name: string, policy: PropagationPolicy): KubeObject {
-  const gone = store.delete(resource, namespace, name);
-  if (policy !== 'Orphan' && resource !== 'pods') {
-    for (const pod of store.list('pods', gone.metadata.namespace, (p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === gone.metadata.uid))) {
-      if (store.get('pods', pod.metadata.namespace, pod.metadata.name)) store.delete('pods', pod.metadata.namespace, pod.metadata.name);
+export function collectDependents(
+  store: ObjectStore,
+  owner: KubeObject,
+  policy: PropagationPolicy,
+  deleteDependent: (resource: ResourceName, o: KubeObject) => void,
+): void {
+  const uid = owner.metadata.uid;
+  for (const resource of DEPENDENT_KINDS) {
+    for (const o of store.list(resource, owner.metadata.namespace, (d) => (d.metadata.ownerReferences ?? []).some((r) => r.uid === uid))) {
+      if (policy === 'Orphan') {
+        store.mutate(resource, o.metadata.namespace, o.metadata.name, (d) => {
+          d.metadata.ownerReferences = (d.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+          if (d.metadata.ownerReferences.length === 0) delete d.metadata.ownerReferences;
+        });
+      } else if (store.get(resource, o.metadata.namespace, o.metadata.name)) deleteDependent(resource, o);
     }
   }
-  if (resource === 'namespaces') {
-    for (const r of ['pods', 'replicasets', 'daemonsets', 'jobs', 'poddisruptionbudgets'] as const) {
-      for (const o of store.list(r, name)) store.delete(r, name, o.metadata.name);
-    }
-  }
-  return gone;
 }

@@ -1,15 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startDaemonSetController, startReplicaSetController } from './controllers/workloads.js';
 import { startDisruptionController } from './controllers/disruption.js';
 import { seedControlPlane, startControlPlaneController } from './controlPlane.js';
 import { startJobController } from './controllers/job.js';
 import { startKubelet } from './controllers/kubelet.js';
+import { startNamespaceController } from './controllers/namespace.js';
+import { startNodeEvents } from './controllers/nodeEvents.js';
+import { startNodeLeases } from './controllers/nodeLease.js';
+import { startPodTermination } from './controllers/podTermination.js';
 import { startScheduler } from './controllers/scheduler.js';
+import type { AuditEntry } from './audit.js';
 import { simRequest, type SimResponse } from './client.js';
+import { Credentials } from './credentials.js';
+import { startEventTtl } from './events.js';
+import { History } from './history.js';
 import { discoveryRoute } from './discovery.js';
 import { nodeProxyRoute } from './nodeProxy.js';
 import { openApiRoute } from './openapi.js';
@@ -19,16 +29,16 @@ import { nodeNameOf, phaseOf } from './pods.js';
 import type { ResourceName } from './registry.js';
 import { loadSnapshot, persistChanges, restoreSnapshot } from './persistence.js';
 import { SimRuntime } from './runtime.js';
+import { UPGRADE_NAMESPACE } from '../../src/domain/clusterMarks.js';
 import { seedDemoWorkload, seedNamespaces, seedNodes } from './seed.js';
 import { createSimServer, type RequestRecord } from './server.js';
 import { ObjectStore, type KubeObject } from './store.js';
 import { generateSimTls } from './tls.js';
 
 export type { KubeObject } from './store.js';
-export type { RequestRecord } from './server.js';
-export type { SimResponse } from './client.js';
-
 export interface KubeSimOptions {
+  /** false: `requests` records method, path and query only (default true: the bodies of writes too) */
+  recordBodies?: boolean;
   masters?: number;
   workers?: number;
   /** initial version of the server and every kubelet, e.g. "1.30.4" */
@@ -37,6 +47,8 @@ export interface KubeSimOptions {
   upgradeMs?: number;
   /** how long a replacement pod takes to become Ready (default 1000) */
   rescheduleMs?: number;
+  /** the name of worker i (1-based; default worker-i) */
+  workerName?: (i: number) => string;
   /** 0 = a free port (default) */
   port?: number;
   /** the bearer token clients must send (default: random) */
@@ -49,6 +61,27 @@ export interface KubeSimOptions {
   kubeconfigPath?: string;
   /** keep the cluster's objects in this file: loaded at start instead of seeding, rewritten as they change */
   statePath?: string;
+  /**
+   * the factor applied to pods' grace periods: the default 0.001 makes the default 30 s pass in 30 ms,
+   * 1 is real time. A pod stays Terminating that long after a DELETE or an eviction; gracePeriodSeconds 0
+   * removes it at once.
+   */
+  gracePeriodScale?: number;
+  /** how often each kubelet renews its node Lease (default 10000, as a real kubelet) */
+  leaseRenewMs?: number;
+  /** how long a past resourceVersion stays readable by continue tokens, watches and Exact lists (default 300000, etcd's compaction interval) */
+  compactionMs?: number;
+  /** sees each request first and may answer it (the local fault injector: local/chaos/faults.ts) */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+}
+
+interface IssuedToken {
+  /** a JWT signed by the sim, with `exp` when issued with expiresInSeconds */
+  token: string;
+  /** a kubeconfig for the same cluster with this token (its user is named after the credential) */
+  kubeconfig: string;
+  /** where that kubeconfig was written (next to the default one) */
+  kubeconfigPath?: string;
 }
 
 export interface KubeSim {
@@ -71,6 +104,25 @@ export interface KubeSim {
   readonly serverVersion: string;
   /** Makes /readyz fail naming this check (e.g. "etcd"), or pass again with undefined: a test-only fault. */
   failReadyz(check: string | undefined): void;
+  /**
+   * Another credential for this cluster, under its own name (several kubeconfigs for one cluster).
+   * With expiresInSeconds the token carries an exp, and the server answers 401 once it has passed.
+   */
+  issueToken(options: { name: string; expiresInSeconds?: number }): IssuedToken;
+  /** Every token issued under this name stops working at once (401); returns how many were revoked. */
+  revokeToken(name: string): number;
+  /** TLS connections accepted so far (a client that keeps its connections alive opens few). */
+  readonly tlsConnections: number;
+  /** The most upgrade Jobs (in kube-upgrade) ever active at once on each node (nodes that never had one are absent). */
+  maxActiveUpgradeJobs(): Record<string, number>;
+  /** How many times an upgrade Job's pod has upgraded each node (nodes never upgraded are absent). */
+  upgradesPerNode(): Record<string, number>;
+  /** Every write answered (create, update, patch, delete, deletecollection), with the credential that made it ("admin": the default token). */
+  readonly audit: readonly AuditEntry[];
+  /** Compacts the history now: older continue tokens and watch resourceVersions answer 410 Gone. */
+  compact(): void;
+  /** Test-only fault: the next list with a continue token answers 410 Expired, as if compacted between its pages. */
+  expireNextContinue(): void;
   close(): Promise<void>;
 }
 
@@ -90,18 +142,40 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const version = (options.version ?? '1.30.4').replace(/^v/, '');
   const token = options.token ?? randomBytes(24).toString('hex');
   const store = new ObjectStore();
-  // subscribed before seeding, so a watch from any resourceVersion can be replayed
-  const hub = new WatchHub(store);
-  const rt = new SimRuntime(store, { upgradeMs: options.upgradeMs ?? 2000, rescheduleMs: options.rescheduleMs ?? 1000 }, version);
-  for (const start of [startScheduler, startKubelet, startReplicaSetController, startDaemonSetController, startJobController, startDisruptionController, startControlPlaneController]) start(rt);
+  // subscribed before seeding, so a watch or a list from any resourceVersion can be served
+  const history = new History(store, { maxChanges: 5_000, maxAgeMs: options.compactionMs ?? 300_000 });
+  const hub = new WatchHub(store, history);
+  const timings = {
+    upgradeMs: options.upgradeMs ?? 2000,
+    rescheduleMs: options.rescheduleMs ?? 1000,
+    gracePeriodMsPerSecond: 1000 * (options.gracePeriodScale ?? 0.001),
+    leaseRenewMs: options.leaseRenewMs ?? 10_000,
+  };
+  const rt = new SimRuntime(store, timings, version);
+  for (const start of [
+    startScheduler,
+    startKubelet,
+    startPodTermination,
+    startNodeLeases,
+    startNodeEvents,
+    startReplicaSetController,
+    startDaemonSetController,
+    startJobController,
+    startDisruptionController,
+    startNamespaceController,
+    startControlPlaneController,
+    startEventTtl,
+  ])
+    start(rt);
+  const maxActive = countActiveUpgradeJobs(store);
 
   rt.booting = true;
   const saved = options.statePath ? loadSnapshot(options.statePath) : undefined;
   if (saved) restoreSnapshot(rt, saved);
   else {
     seedNamespaces(store, ['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-    seedNodes(store, { masters, workers, version });
-  seedControlPlane(store);
+    seedNodes(store, { masters, workers, version, ...(options.workerName ? { workerName: options.workerName } : {}) });
+    seedControlPlane(store);
     if ((options.workload ?? 'demo') === 'demo') seedDemoWorkload(store, workers);
   }
   await settle(rt);
@@ -110,7 +184,22 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 
   const tls = await generateSimTls();
   const requests: RequestRecord[] = [];
-  const server = createSimServer({ rt, tls, token, requests, extraRoutes: [discoveryRoute, openApiRoute, nodeProxyRoute(rt)], hub });
+  const audit: AuditEntry[] = [];
+  const credentials = new Credentials(token, 'admin');
+  const server = createSimServer({
+    rt,
+    tls,
+    credentials,
+    history,
+    requests,
+    recordBodies: options.recordBodies,
+    audit,
+    extraRoutes: [discoveryRoute, openApiRoute, nodeProxyRoute(rt)],
+    hub,
+    intercept: options.intercept,
+  });
+  let tlsConnections = 0;
+  server.on('secureConnection', () => tlsConnections++);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(options.port ?? 0, '127.0.0.1', () => res());
@@ -131,6 +220,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     request: (method, path, body, opts) => simRequest({ url, caCert: tls.caCert, token }, method, path, body, opts),
     requests,
     objects: (resource, namespace) => store.list(resource, namespace),
+    maxActiveUpgradeJobs: () => Object.fromEntries(maxActive),
     object: (resource, namespace, name) => store.get(resource, namespace, name),
     get serverVersion() {
       return rt.gitVersion;
@@ -138,6 +228,21 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     failReadyz(check) {
       rt.readyzFailure = check;
     },
+    issueToken({ name, expiresInSeconds }) {
+      const issued = credentials.issue(name, expiresInSeconds);
+      const config = buildKubeconfig(url, tls.caCert, issued, { user: name });
+      const path = join(dirname(kubeconfigPath), `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.kubeconfig`);
+      writeFileSync(path, config, { mode: 0o600 });
+      return { token: issued, kubeconfig: config, kubeconfigPath: path };
+    },
+    revokeToken: (name) => credentials.cut(name),
+    upgradesPerNode: () => Object.fromEntries(rt.upgradesByNode),
+    get tlsConnections() {
+      return tlsConnections;
+    },
+    audit,
+    compact: () => history.compact(),
+    expireNextContinue: () => history.expireNextContinue(),
     close() {
       closed ??= new Promise<void>((res) => {
         persistence?.flush();
@@ -153,4 +258,20 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       return closed;
     },
   };
+}
+
+/**
+ * Watches the upgrade Jobs' pods: for each node, the most that were running
+ * (or pending) at once, so a test can tell that two attempts never overlapped.
+ */
+function countActiveUpgradeJobs(store: ObjectStore): Map<string, number> {
+  const most = new Map<string, number>();
+  store.onChange((e) => {
+    if (e.resource !== 'pods' || e.object.metadata.namespace !== UPGRADE_NAMESPACE) return;
+    const node = nodeNameOf(e.object);
+    if (!node) return;
+    const active = store.list('pods', UPGRADE_NAMESPACE, (p) => nodeNameOf(p) === node && ['Pending', 'Running'].includes(phaseOf(p))).length;
+    if (active > (most.get(node) ?? 0)) most.set(node, active);
+  });
+  return most;
 }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { rmSync, writeFileSync } from 'node:fs';
 import { startKubeSim } from './index.js';
 
 const int = (v: string) => {
@@ -23,6 +24,9 @@ const program = new Command('kube-sim')
   .option('--token <token>', 'bearer token (default: random)')
   .option('--workload <kind>', 'seeded workload: demo | none', 'demo')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: a temp dir)')
+  .option('--grace-period-scale <n>', "how fast pods' grace periods pass (0.001: 30 s in 30 ms; 1: real time)", seconds)
+  .option('--lease-renew-seconds <s>', 'how often each kubelet renews its node Lease', seconds, 10)
+  .option('--pid-file <path>', 'write the process id here, so a script that started it in the background can stop it')
   .parse();
 
 const o = program.opts<{
@@ -35,6 +39,9 @@ const o = program.opts<{
   token?: string;
   workload: string;
   kubeconfig?: string;
+  gracePeriodScale?: number;
+  leaseRenewSeconds: number;
+  pidFile?: string;
 }>();
 if (o.workload !== 'demo' && o.workload !== 'none') program.error('--workload must be demo or none');
 
@@ -48,14 +55,20 @@ const sim = await startKubeSim({
   token: o.token,
   workload: o.workload as 'demo' | 'none',
   kubeconfigPath: o.kubeconfig,
+  gracePeriodScale: o.gracePeriodScale,
+  leaseRenewMs: Math.round(o.leaseRenewSeconds * 1000),
 });
 console.log(`kube-sim: ${o.masters} masters, ${o.workers} workers, v${o.version.replace(/^v/, '')}`);
 console.log(`url: ${sim.url}`);
 console.log(`kubeconfig: ${sim.kubeconfigPath}`);
+if (o.pidFile) writeFileSync(o.pidFile, `${process.pid}\n`);
 
 const stop = (signal: string) => {
   console.log(`kube-sim: ${signal}, stopping`);
-  void sim.close().then(() => process.exit(0));
+  void sim.close().then(() => {
+    if (o.pidFile) rmSync(o.pidFile, { force: true });
+    process.exit(0);
+  });
 };
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ANNOTATION_SIM_SWAP } from '../../src/cluster/labels.js';
+import { ANNOTATION_SIM_SWAP } from './annotations.js';
 import { isNodeReady } from './pods.js';
 import type { Reply } from './rest.js';
 import type { SimRuntime } from './runtime.js';
@@ -19,7 +19,10 @@ export function nodeProxyRoute(rt: SimRuntime): (url: URL, req: IncomingMessage)
     const node = rt.store.get('nodes', undefined, name);
     if (!node) return { code: 404, body: failureStatus(404, 'NotFound', `nodes "${name}" not found`, { name, kind: 'nodes' }) };
     if (!isNodeReady(node)) {
-      return { code: 503, body: failureStatus(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${name}:10250: connect: connection refused`) };
+      return {
+        code: 503,
+        body: failureStatus(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${name}:10250: connect: connection refused`),
+      };
     }
     const swap = node.metadata.annotations?.[ANNOTATION_SIM_SWAP] === 'true';
     const kubeletconfig = {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RESOURCES, groupVersions, type ResourceDef } from './registry.js';
 import type { Reply } from './rest.js';
-import { KIND_SCHEMAS, type Schema } from './schema.js';
+import { schemaOf, type Schema } from './schema.js';
 
 function toOpenApi(s: Schema): Record<string, unknown> {
   switch (s.t) {
@@ -28,15 +28,27 @@ function toOpenApi(s: Schema): Record<string, unknown> {
         ...(s.mergeKey ? { 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-patch-merge-key': s.mergeKey } : {}),
       };
     case 'object':
-      return { type: 'object', properties: Object.fromEntries(Object.entries(s.props).map(([k, v]) => [k, toOpenApi(v)])), ...(s.required ? { required: s.required } : {}) };
+      return {
+        type: 'object',
+        properties: Object.fromEntries(Object.entries(s.props).map(([k, v]) => [k, toOpenApi(v)])),
+        ...(s.required ? { required: s.required } : {}),
+      };
   }
 }
 
-const schemaName = (def: ResourceDef) => `io.k8s.api.${def.group || 'core'}.${def.version}.${def.kind}`;
+/** io.k8s.api.core.v1.Pod, io.k8s.api.events.v1.Event: the group's first label, as Kubernetes names its definitions */
+const schemaName = (def: ResourceDef) => `io.k8s.api.${def.group.split('.')[0] || 'core'}.${def.version}.${def.kind}`;
 const gvk = (def: ResourceDef) => ({ group: def.group, version: def.version, kind: def.kind });
-const param = (name: string, where: 'path' | 'query', type = 'string') => ({ name, in: where, ...(where === 'path' ? { required: true } : {}), schema: { type } });
+const param = (name: string, where: 'path' | 'query', type = 'string') => ({
+  name,
+  in: where,
+  ...(where === 'path' ? { required: true } : {}),
+  schema: { type },
+});
 const QUERY_WRITE = [param('dryRun', 'query'), param('fieldManager', 'query'), param('fieldValidation', 'query')];
-const QUERY_LIST = ['labelSelector', 'fieldSelector', 'resourceVersion', 'continue'].map((n) => param(n, 'query')).concat([param('limit', 'query', 'integer'), param('watch', 'query', 'boolean'), param('timeoutSeconds', 'query', 'integer')]);
+const QUERY_LIST = ['labelSelector', 'fieldSelector', 'resourceVersion', 'continue']
+  .map((n) => param(n, 'query'))
+  .concat([param('limit', 'query', 'integer'), param('watch', 'query', 'boolean'), param('timeoutSeconds', 'query', 'integer')]);
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 
 /** The operations of one resource, tagged the way kubectl's fieldValidation probe looks for them (a PATCH with the GVK extension and the parameter). */
@@ -69,7 +81,8 @@ function resourcePaths(def: ResourceDef): Record<string, unknown> {
       parameters: [param('name', 'path'), ...nsParams],
     },
   };
-  if (def.namespaced) paths[`${base}/${def.resource}`] = { get: op('list', 'list', { operationId: `list${def.kind}ForAllNamespaces`, parameters: QUERY_LIST }) };
+  if (def.namespaced)
+    paths[`${base}/${def.resource}`] = { get: op('list', 'list', { operationId: `list${def.kind}ForAllNamespaces`, parameters: QUERY_LIST }) };
   return paths;
 }
 
@@ -77,7 +90,7 @@ function gvDocument(group: string, version: string): Record<string, unknown> {
   const defs = RESOURCES.filter((r) => r.group === group && r.version === version);
   const schemas: Record<string, unknown> = {};
   for (const def of defs) {
-    const s = KIND_SCHEMAS[def.kind];
+    const s = schemaOf(def);
     if (s) schemas[schemaName(def)] = { ...toOpenApi(s), 'x-kubernetes-group-version-kind': [gvk(def)] };
   }
   return {
@@ -94,8 +107,36 @@ const gvKey = (group: string, version: string) => (group ? `apis/${group}/${vers
 const DOCUMENTS = new Map(groupVersions().map((gv) => [gvKey(gv.group, gv.version), gvDocument(gv.group, gv.version)]));
 const hashOf = (text: string) => createHash('sha512').update(text).digest('hex').slice(0, 64).toUpperCase();
 
-/** /openapi/v3 (the index kubectl starts from) and /openapi/v3/{api/v1|apis/g/v}. */
+/** A protobuf length-delimited field (wire type 2) holding bytes. */
+function field(n: number, bytes: Buffer): Buffer {
+  const len: number[] = [];
+  for (let v = bytes.length; ; v >>>= 7) {
+    len.push(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
+    if (v < 0x80) break;
+  }
+  return Buffer.concat([Buffer.from([(n << 3) | 2, ...len]), bytes]);
+}
+
+const V2_INFO = { title: 'Kubernetes', version: 'unversioned' };
+
+/**
+ * /openapi/v2, which kubectl reads (as protobuf, an openapi_v2.Document)
+ * only to validate an object whose group/version /openapi/v3 does not list:
+ * a document without definitions, so an unknown kind is skipped there and
+ * kubectl goes on to say `no matches for kind`, as against a real server.
+ */
+function openApiV2(req: IncomingMessage): Reply {
+  if ((req.headers.accept ?? '').includes('protobuf')) {
+    const info = Buffer.concat([field(1, Buffer.from(V2_INFO.title)), field(2, Buffer.from(V2_INFO.version))]);
+    const doc = Buffer.concat([field(1, Buffer.from('2.0')), field(2, info)]);
+    return { code: 200, body: doc, contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' };
+  }
+  return { code: 200, body: { swagger: '2.0', info: V2_INFO, paths: {}, definitions: {} } };
+}
+
+/** /openapi/v3 (the index kubectl starts from), /openapi/v3/{api/v1|apis/g/v}, and /openapi/v2. */
 export function openApiRoute(url: URL, req: IncomingMessage): Reply | undefined {
+  if (req.method === 'GET' && url.pathname.replace(/\/+$/, '') === '/openapi/v2') return openApiV2(req);
   if (req.method !== 'GET' || !url.pathname.startsWith('/openapi/v3')) return undefined;
   const path = url.pathname.replace(/\/+$/, '');
   if (path === '/openapi/v3') {
@@ -105,4 +146,3 @@ export function openApiRoute(url: URL, req: IncomingMessage): Reply | undefined 
   const doc = DOCUMENTS.get(path.slice('/openapi/v3/'.length));
   return doc ? { code: 200, body: doc } : undefined;
 }
-

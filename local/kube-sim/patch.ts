@@ -7,7 +7,7 @@ type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 7386 JSON merge patch: objects merge, null removes, anything else replaces. */
-export function mergePatch(target: Json, patch: Json): Json {
+function mergePatch(target: Json, patch: Json): Json {
   if (!isObject(patch)) return structuredClone(patch);
   const out: Record<string, Json> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
@@ -17,7 +17,7 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out;
 }
 
-export const PATCH_TYPES = {
+const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
   json: 'application/json-patch+json',
@@ -34,5 +34,9 @@ export function applyPatch(contentType: string, current: Json, patch: Json, sche
     if (!isObject(patch)) throw badRequest('the patch must be a JSON object');
     return type === PATCH_TYPES.strategic ? strategicMerge(current, patch, schema) : mergePatch(current, patch);
   }
-  throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`);
+  throw new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.merge}, ${PATCH_TYPES.strategic}`,
+  );
 }

@@ -20,9 +20,13 @@ export interface PdbStatus {
 }
 
 /** Pods a PDB covers: matching its selector, not terminal, not being deleted. */
-export function pdbPods(store: ObjectStore, pdb: KubeObject): KubeObject[] {
+function pdbPods(store: ObjectStore, pdb: KubeObject): KubeObject[] {
   const spec = (pdb.spec ?? {}) as PdbSpec;
-  return store.list('pods', pdb.metadata.namespace, (p) => selectorMatches(spec.selector, p.metadata.labels) && !isTerminal(p) && !p.metadata.deletionTimestamp);
+  return store.list(
+    'pods',
+    pdb.metadata.namespace,
+    (p) => selectorMatches(spec.selector, p.metadata.labels) && !isTerminal(p) && !p.metadata.deletionTimestamp,
+  );
 }
 
 function scaled(value: number | string, total: number): number {
@@ -53,7 +57,8 @@ function expectedCount(store: ObjectStore, pods: KubeObject[]): number {
       total += (rs?.spec as { replicas?: number } | undefined)?.replicas ?? 1;
     } else if (c.kind === 'DaemonSet') {
       const ds = store.get('daemonsets', p.metadata.namespace, c.name);
-      total += (ds?.status as { desiredNumberScheduled?: number } | undefined)?.desiredNumberScheduled ?? pods.filter((q) => controllerOf(q)?.uid === c.uid).length;
+      total +=
+        (ds?.status as { desiredNumberScheduled?: number } | undefined)?.desiredNumberScheduled ?? pods.filter((q) => controllerOf(q)?.uid === c.uid).length;
     } else total += pods.filter((q) => controllerOf(q)?.uid === c.uid).length;
   }
   return total;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { controllerOf, nodeNameOf, ownedBy, phaseOf } from './pods.js';
-import { RESOURCES, type ResourceName } from './registry.js';
+import { STORED, type ResourceName } from './registry.js';
 import type { SimRuntime } from './runtime.js';
 import type { KubeObject, ObjectStore } from './store.js';
 
@@ -25,9 +25,9 @@ interface StoreInternals {
 const internals = (store: ObjectStore) => store as unknown as StoreInternals;
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-export function takeSnapshot(rt: SimRuntime): SimSnapshot {
+function takeSnapshot(rt: SimRuntime): SimSnapshot {
   const objects: SimSnapshot['objects'] = {};
-  for (const r of RESOURCES) objects[r.resource as ResourceName] = rt.store.list(r.resource as ResourceName);
+  for (const r of STORED) objects[r] = rt.store.list(r);
   return { format: 1, resourceVersion: Number(rt.store.resourceVersion), gitVersion: rt.gitVersion, objects };
 }
 
@@ -39,7 +39,7 @@ export function loadSnapshot(path: string): SimSnapshot | undefined {
 }
 
 /** Written whole to a temporary file, then renamed: a kill mid-write leaves the previous snapshot. */
-export function writeSnapshot(path: string, snap: SimSnapshot): void {
+function writeSnapshot(path: string, snap: SimSnapshot): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(snap));
@@ -47,11 +47,12 @@ export function writeSnapshot(path: string, snap: SimSnapshot): void {
 }
 
 /**
- * Puts the objects back as they were (uids, resourceVersions and owner
- * references intact), then nudges the controllers, whose timers died with the
- * old process: pods waiting for a kubelet, and upgrade Jobs' pods that were
- * running, start again (a kubelet restart re-runs its containers), and
- * unfinished Jobs with no pod get one.
+ * Puts the objects back as they were (uids, resourceVersions, owner
+ * references and deletion marks intact), then nudges the controllers, whose
+ * timers died with the old process: pods waiting for a kubelet, and upgrade
+ * Jobs' pods that were running, start again (a kubelet restart re-runs its
+ * containers), unfinished Jobs with no pod get one, and pods and namespaces
+ * that were being deleted carry on terminating.
  */
 export function restoreSnapshot(rt: SimRuntime, snap: SimSnapshot): void {
   const { data } = internals(rt.store);
@@ -69,13 +70,15 @@ export function restoreSnapshot(rt: SimRuntime, snap: SimSnapshot): void {
   }
   const jobs = store.list('jobs');
   for (const job of jobs) {
-    const done = ((job.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    const done = ((job.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    );
     if (done || store.list('pods', job.metadata.namespace, (p) => ownedBy(p, job)).length) continue;
-    store.delete('jobs', job.metadata.namespace, job.metadata.name);
-    const { uid: _u, resourceVersion: _r, creationTimestamp: _c, ...metadata } = job.metadata;
-    store.create('jobs', { ...job, metadata, status: {} }, job.metadata.namespace);
+    store.update('jobs', { ...job, status: {} });
   }
   for (const resource of ['replicasets', 'daemonsets'] as const) for (const o of store.list(resource)) store.update(resource, o);
+  for (const resource of ['pods', 'namespaces'] as const)
+    for (const o of store.list(resource, undefined, (x) => !!x.metadata.deletionTimestamp)) store.update(resource, o);
   const firstNode = store.list('nodes')[0];
   if (firstNode && store.list('pods', undefined, (p) => !nodeNameOf(p) && phaseOf(p) === 'Pending').length) store.update('nodes', firstNode);
 }

@@ -1,7 +1,7 @@
-import type { KubeObject } from './store.js';
+import type { KubeObject, ObjectStore } from './store.js';
 
 /** Small readers over pod and node objects shared by handlers and controllers. */
-export interface Condition {
+interface Condition {
   type: string;
   status: string;
   reason?: string;
@@ -17,11 +17,11 @@ export function phaseOf(pod: KubeObject): string {
   return (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
 }
 
-export function conditionsOf(o: KubeObject): Condition[] {
-  return ((o.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
+function conditionsOf(o: KubeObject): Condition[] {
+  return (o.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
 }
 
-export function isConditionTrue(o: KubeObject, type: string): boolean {
+function isConditionTrue(o: KubeObject, type: string): boolean {
   return conditionsOf(o).some((c) => c.type === type && c.status === 'True');
 }
 
@@ -46,19 +46,19 @@ export function ownedBy(pod: KubeObject, owner: KubeObject): boolean {
   return (pod.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid);
 }
 
-export interface Taint {
+interface Taint {
   key: string;
   value?: string;
   effect: string;
 }
-export interface Toleration {
+interface Toleration {
   key?: string;
   operator?: string;
   value?: string;
   effect?: string;
 }
 
-export function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {
+function tolerates(tolerations: Toleration[] | undefined, taint: Taint): boolean {
   return (tolerations ?? []).some((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.operator === 'Exists') return !t.key || t.key === taint.key;
@@ -70,12 +70,20 @@ export function isNodeReady(node: KubeObject): boolean {
   return isConditionTrue(node, 'Ready');
 }
 
+/** Whether a kubelet runs on this node to act for its pods: the node exists and is Ready. */
+export function kubeletRuns(store: ObjectStore, nodeName: string): boolean {
+  const node = store.get('nodes', undefined, nodeName);
+  return !!node && isNodeReady(node);
+}
+
 export function isNodeSchedulable(node: KubeObject): boolean {
   return !(node.spec as { unschedulable?: boolean } | undefined)?.unschedulable && isNodeReady(node);
 }
 
-/** Whether the scheduler may place this pod on this node (taints with NoSchedule/NoExecute). */
+/** Whether the scheduler may place this pod on this node: its nodeSelector matches, and it tolerates the NoSchedule/NoExecute taints. */
 export function fitsNode(pod: KubeObject, node: KubeObject): boolean {
+  const selector = (pod.spec as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector ?? {};
+  if (Object.entries(selector).some(([k, v]) => node.metadata.labels?.[k] !== v)) return false;
   const taints = ((node.spec as { taints?: Taint[] } | undefined)?.taints ?? []).filter((t) => t.effect !== 'PreferNoSchedule');
   const tolerations = (pod.spec as { tolerations?: Toleration[] } | undefined)?.tolerations;
   return taints.every((t) => tolerates(tolerations, t));

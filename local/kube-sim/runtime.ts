@@ -5,6 +5,10 @@ export interface SimTimings {
   upgradeMs: number;
   /** how long a replacement pod takes to become Ready (after an eviction or a scale-up) */
   rescheduleMs: number;
+  /** simulated milliseconds per second of a pod's grace period (1000 = real time) */
+  gracePeriodMsPerSecond: number;
+  /** how often each kubelet renews its node Lease (a real kubelet: every 10 s) */
+  leaseRenewMs: number;
 }
 
 /**
@@ -16,6 +20,8 @@ export class SimRuntime {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
   readonly errors: unknown[] = [];
+  /** how many times an upgrade Job's pod upgraded each node (test introspection: "every node once") */
+  readonly upgradesByNode = new Map<string, number>();
 
   constructor(
     readonly store: ObjectStore,

@@ -13,22 +13,21 @@ export type Schema =
   /** mergeKey: strategic merge patch merges elements by this key; without it the list is replaced */
   | { t: 'array'; items: Schema; mergeKey?: string };
 
-export const str: Schema = { t: 'string' };
-export const int: Schema = { t: 'integer' };
-export const num: Schema = { t: 'number' };
-export const bool: Schema = { t: 'boolean' };
-export const intOrStr: Schema = { t: 'int-or-string' };
-export const qty: Schema = { t: 'quantity' };
-export const time: Schema = { t: 'time' };
+const str: Schema = { t: 'string' };
+const int: Schema = { t: 'integer' };
+const bool: Schema = { t: 'boolean' };
+const intOrStr: Schema = { t: 'int-or-string' };
+const qty: Schema = { t: 'quantity' };
+const time: Schema = { t: 'time' };
 export const any: Schema = { t: 'any' };
-export const obj = (props: Record<string, Schema>, required?: string[]): Schema => ({ t: 'object', props, ...(required ? { required } : {}) });
-export const map = (values: Schema): Schema => ({ t: 'map', values });
-export const list = (items: Schema, mergeKey?: string): Schema => ({ t: 'array', items, ...(mergeKey ? { mergeKey } : {}) });
+const obj = (props: Record<string, Schema>, required?: string[]): Schema => ({ t: 'object', props, ...(required ? { required } : {}) });
+const map = (values: Schema): Schema => ({ t: 'map', values });
+const list = (items: Schema, mergeKey?: string): Schema => ({ t: 'array', items, ...(mergeKey ? { mergeKey } : {}) });
 const strings = list(str);
 
 const ownerReference = obj({ apiVersion: str, kind: str, name: str, uid: str, controller: bool, blockOwnerDeletion: bool });
 
-export const objectMeta = obj({
+const objectMeta = obj({
   name: str,
   generateName: str,
   namespace: str,
@@ -55,7 +54,12 @@ const keyRef = obj({ name: str, key: str, optional: bool });
 const envVar = obj({
   name: str,
   value: str,
-  valueFrom: obj({ fieldRef: obj({ apiVersion: str, fieldPath: str }), resourceFieldRef: obj({ containerName: str, resource: str, divisor: qty }), configMapKeyRef: keyRef, secretKeyRef: keyRef }),
+  valueFrom: obj({
+    fieldRef: obj({ apiVersion: str, fieldPath: str }),
+    resourceFieldRef: obj({ containerName: str, resource: str, divisor: qty }),
+    configMapKeyRef: keyRef,
+    secretKeyRef: keyRef,
+  }),
 });
 const container = obj({
   name: str,
@@ -69,7 +73,10 @@ const container = obj({
   resources: obj({ limits: map(qty), requests: map(qty), claims: list(any) }),
   resizePolicy: list(any),
   restartPolicy: str,
-  volumeMounts: list(obj({ name: str, readOnly: bool, mountPath: str, subPath: str, mountPropagation: str, subPathExpr: str, recursiveReadOnly: str }), 'mountPath'),
+  volumeMounts: list(
+    obj({ name: str, readOnly: bool, mountPath: str, subPath: str, mountPropagation: str, subPathExpr: str, recursiveReadOnly: str }),
+    'mountPath',
+  ),
   volumeDevices: list(any),
   livenessProbe: any,
   readinessProbe: any,
@@ -85,7 +92,7 @@ const container = obj({
 });
 const toleration = obj({ key: str, operator: str, value: str, effect: str, tolerationSeconds: int });
 
-export const podSpec = obj({
+const podSpec = obj({
   volumes: list(any, 'name'),
   initContainers: list(container, 'name'),
   containers: list(container, 'name'),
@@ -128,16 +135,66 @@ export const podSpec = obj({
 });
 
 const podTemplate = obj({ metadata: objectMeta, spec: podSpec });
-const condition = obj({ type: str, status: str, reason: str, message: str, lastTransitionTime: time, lastHeartbeatTime: time, lastProbeTime: time, lastUpdateTime: time, observedGeneration: int });
+const condition = obj({
+  type: str,
+  status: str,
+  reason: str,
+  message: str,
+  lastTransitionTime: time,
+  lastHeartbeatTime: time,
+  lastProbeTime: time,
+  lastUpdateTime: time,
+  observedGeneration: int,
+});
 const conditions = list(condition, 'type');
 /** Status is written by the simulated controllers; clients may send it but it is not modelled field by field. */
 const statusOf = (props: Record<string, Schema> = {}): Schema => (Object.keys(props).length ? obj({ ...props, conditions }) : any);
 
 const top = (spec: Schema, status: Schema = any): Schema => obj({ apiVersion: str, kind: str, metadata: objectMeta, spec, status });
+/** A kind without spec and status (Events), its fields at the top. */
+const flat = (props: Record<string, Schema>): Schema => obj({ apiVersion: str, kind: str, metadata: objectMeta, ...props });
 
-export const KIND_SCHEMAS: Record<string, Schema> = {
-  Namespace: top(obj({ finalizers: strings }), statusOf({ phase: str })),
-  Node: top(
+const objectReference = obj({ kind: str, namespace: str, name: str, uid: str, apiVersion: str, resourceVersion: str, fieldPath: str });
+const microTime = time;
+const eventSeries = obj({ count: int, lastObservedTime: microTime });
+const eventSource = obj({ component: str, host: str });
+const sharedEventFields = { eventTime: microTime, series: eventSeries, action: str, related: objectReference, reportingInstance: str, reason: str, type: str };
+
+/** Keyed by `apiVersion/kind`: a kind served in two versions (Event) has a schema per version. */
+const SCHEMAS: Record<string, Schema> = {
+  'v1/Event': flat({
+    ...sharedEventFields,
+    involvedObject: objectReference,
+    message: str,
+    source: eventSource,
+    firstTimestamp: time,
+    lastTimestamp: time,
+    count: int,
+    reportingComponent: str,
+  }),
+  'events.k8s.io/v1/Event': flat({
+    ...sharedEventFields,
+    regarding: objectReference,
+    note: str,
+    reportingController: str,
+    deprecatedSource: eventSource,
+    deprecatedFirstTimestamp: time,
+    deprecatedLastTimestamp: time,
+    deprecatedCount: int,
+  }),
+  'coordination.k8s.io/v1/Lease': top(
+    obj({
+      holderIdentity: str,
+      leaseDurationSeconds: int,
+      acquireTime: microTime,
+      renewTime: microTime,
+      leaseTransitions: int,
+      strategy: str,
+      preferredHolder: str,
+    }),
+  ),
+  'v1/Namespace': top(obj({ finalizers: strings }), statusOf({ phase: str })),
+  'v1/Node': top(
     obj({
       podCIDR: str,
       podCIDRs: strings,
@@ -148,10 +205,10 @@ export const KIND_SCHEMAS: Record<string, Schema> = {
       externalID: str,
     }),
   ),
-  Pod: top(podSpec),
-  ReplicaSet: top(obj({ replicas: int, minReadySeconds: int, selector: labelSelector, template: podTemplate })),
-  DaemonSet: top(obj({ selector: labelSelector, template: podTemplate, updateStrategy: any, minReadySeconds: int, revisionHistoryLimit: int })),
-  Job: top(
+  'v1/Pod': top(podSpec),
+  'apps/v1/ReplicaSet': top(obj({ replicas: int, minReadySeconds: int, selector: labelSelector, template: podTemplate })),
+  'apps/v1/DaemonSet': top(obj({ selector: labelSelector, template: podTemplate, updateStrategy: any, minReadySeconds: int, revisionHistoryLimit: int })),
+  'batch/v1/Job': top(
     obj({
       parallelism: int,
       completions: int,
@@ -171,8 +228,13 @@ export const KIND_SCHEMAS: Record<string, Schema> = {
       managedBy: str,
     }),
   ),
-  PodDisruptionBudget: top(obj({ minAvailable: intOrStr, maxUnavailable: intOrStr, selector: labelSelector, unhealthyPodEvictionPolicy: str })),
+  'policy/v1/PodDisruptionBudget': top(obj({ minAvailable: intOrStr, maxUnavailable: intOrStr, selector: labelSelector, unhealthyPodEvictionPolicy: str })),
 };
+
+/** The schema of a kind in one version, if modelled. */
+export function schemaOf(def: { group: string; version: string; kind: string }): Schema | undefined {
+  return SCHEMAS[`${def.group ? `${def.group}/` : ''}${def.version}/${def.kind}`];
+}
 
 /** The schema of a named property of an object schema (any for free-form parts). */
 export function propOf(s: Schema | undefined, key: string): Schema | undefined {

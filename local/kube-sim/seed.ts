@@ -5,18 +5,28 @@ export interface SeedNodesOptions {
   masters: number;
   workers: number;
   version: string;
+  /** the name of worker i (1-based): worker-i unless given, e.g. the long DNS names cloud providers give */
+  workerName?: (i: number) => string;
 }
 
 /** master-1..N and worker-1..N, shaped like kubeadm nodes reported by their kubelets. */
-export function nodeObject(name: string, role: 'master' | 'worker', index: number, version: string): KubeObject {
+function nodeObject(name: string, role: 'master' | 'worker', index: number, version: string): KubeObject {
   const t = now();
   const ip = role === 'master' ? `10.0.0.${10 + index}` : `10.0.${1 + Math.floor(index / 250)}.${(index % 250) + 1}`;
-  const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastHeartbeatTime: t, lastTransitionTime: t });
+  const condition = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: t,
+    lastTransitionTime: t,
+  });
   return {
     metadata: {
       name,
       labels: {
-        'kubernetes.io/hostname': name,
+        // a label value has at most 63 characters: a long node name's hostname label is its first part, as a kubelet sets it
+        'kubernetes.io/hostname': name.length <= 63 ? name : name.split('.')[0]!.slice(0, 63),
         'kubernetes.io/os': 'linux',
         'kubernetes.io/arch': 'amd64',
         'beta.kubernetes.io/os': 'linux',
@@ -66,49 +76,66 @@ export function nodeObject(name: string, role: 'master' | 'worker', index: numbe
 
 export function seedNodes(store: ObjectStore, o: SeedNodesOptions): void {
   for (let i = 1; i <= o.masters; i++) store.create('nodes', nodeObject(`master-${i}`, 'master', i, o.version));
-  for (let i = 1; i <= o.workers; i++) store.create('nodes', nodeObject(`worker-${i}`, 'worker', o.masters + i, o.version));
+  for (let i = 1; i <= o.workers; i++) store.create('nodes', nodeObject(o.workerName?.(i) ?? `worker-${i}`, 'worker', o.masters + i, o.version));
 }
 
 export function seedNamespaces(store: ObjectStore, names: string[]): void {
   for (const name of names) {
     if (!store.get('namespaces', undefined, name)) {
-      store.create('namespaces', { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      store.create('namespaces', {
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
     }
   }
 }
 
 const container = (name: string, image: string) => ({ name, image, imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: '10m', memory: '16Mi' } } });
 
-export function replicaSet(namespace: string, name: string, replicas: number, labels: Record<string, string>): KubeObject {
-  return {
-    metadata: { name, namespace, labels },
-    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container(name, 'registry.k8s.io/pause:3.10')], restartPolicy: 'Always' } } },
-  };
-}
-
-export function daemonSet(namespace: string, name: string, labels: Record<string, string>): KubeObject {
+function replicaSet(namespace: string, name: string, replicas: number, labels: Record<string, string>): KubeObject {
   return {
     metadata: { name, namespace, labels },
     spec: {
+      replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [container(name, 'registry.k8s.io/kube-proxy:v1.30.4')], tolerations: [{ operator: 'Exists' }], hostNetwork: true } },
+      template: { metadata: { labels }, spec: { containers: [container(name, 'registry.k8s.io/pause:3.10')], restartPolicy: 'Always' } },
     },
   };
 }
 
-export function pdb(namespace: string, name: string, matchLabels: Record<string, string>, budget: { minAvailable?: number | string; maxUnavailable?: number | string }): KubeObject {
+function daemonSet(namespace: string, name: string, labels: Record<string, string>): KubeObject {
+  return {
+    metadata: { name, namespace, labels },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [container(name, 'registry.k8s.io/kube-proxy:v1.30.4')], tolerations: [{ operator: 'Exists' }], hostNetwork: true },
+      },
+    },
+  };
+}
+
+function pdb(
+  namespace: string,
+  name: string,
+  matchLabels: Record<string, string>,
+  budget: { minAvailable?: number | string; maxUnavailable?: number | string },
+): KubeObject {
   return { metadata: { name, namespace }, spec: { selector: { matchLabels }, ...budget } };
 }
 
 /**
  * The demo workload: a web ReplicaSet spread over the workers with a PDB that
- * lets one pod go at a time, a smaller api ReplicaSet, a DaemonSet on every
+ * lets a tenth of its pods go at a time (one on small clusters), a smaller api ReplicaSet, a DaemonSet on every
  * node and a bare pod.
  */
 export function seedDemoWorkload(store: ObjectStore, workers: number): void {
   const web = Math.max(1, 2 * workers);
   store.create('replicasets', replicaSet('default', 'web-7d4b9c', web, { app: 'web' }));
-  store.create('poddisruptionbudgets', pdb('default', 'web', { app: 'web' }, { maxUnavailable: 1 }));
+  // a budget as teams write them: a tenth of the pods may be down at once (at least one), so a batch's drains take turns
+  store.create('poddisruptionbudgets', pdb('default', 'web', { app: 'web' }, { maxUnavailable: web >= 20 ? '10%' : 1 }));
   store.create('replicasets', replicaSet('default', 'api-5f6d8b', Math.max(1, Math.min(3, workers)), { app: 'api' }));
   store.create('daemonsets', daemonSet('kube-system', 'kube-proxy', { 'k8s-app': 'kube-proxy' }));
   store.create('pods', {

@@ -1,8 +1,10 @@
+import { EVENT_FIELDS, EVENTS_V1_FIELD_LABELS } from './eventVersions.js';
+import type { ResourceDef, ResourceName } from './registry.js';
 import { badRequest } from './status.js';
 import type { KubeObject } from './store.js';
 
 /** A parsed label requirement, the same model for query strings and LabelSelector objects. */
-export interface Requirement {
+interface Requirement {
   key: string;
   op: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   values: string[];
@@ -27,11 +29,14 @@ function splitTopLevel(s: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-export function parseLabelSelector(selector: string): Requirement[] {
+function parseLabelSelector(selector: string): Requirement[] {
   return splitTopLevel(selector).map((term) => {
     let m = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
     if (m) {
-      const values = m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const values = m[3]!
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       return { key: m[1]!, op: m[2] === 'in' ? 'In' : 'NotIn', values };
     }
     m = /^([^\s!=()]+)\s*(==|=|!=)\s*([^\s!=()]*)$/.exec(term);
@@ -49,7 +54,7 @@ export interface LabelSelectorObject {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
-export function requirementsOf(sel: LabelSelectorObject | undefined): Requirement[] {
+function requirementsOf(sel: LabelSelectorObject | undefined): Requirement[] {
   const reqs: Requirement[] = [];
   for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key, op: 'In', values: [value] });
   for (const e of sel?.matchExpressions ?? []) {
@@ -58,7 +63,7 @@ export function requirementsOf(sel: LabelSelectorObject | undefined): Requiremen
   return reqs;
 }
 
-export function matchesLabels(labels: Record<string, string> | undefined, reqs: Requirement[]): boolean {
+function matchesLabels(labels: Record<string, string> | undefined, reqs: Requirement[]): boolean {
   const l = labels ?? {};
   return reqs.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
@@ -81,16 +86,40 @@ export function selectorMatches(sel: LabelSelectorObject | undefined, labels: Re
   return matchesLabels(labels, requirementsOf(sel));
 }
 
-/** Field paths the real server supports for the resources served here. */
-const FIELD_PATHS: Record<string, (o: KubeObject) => string | undefined> = {
+type FieldGetter = (o: KubeObject) => string | undefined;
+const META_FIELDS: Record<string, FieldGetter> = {
   'metadata.name': (o) => o.metadata.name,
-  'metadata.namespace': (o) => o.metadata.namespace,
-  'spec.nodeName': (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName ?? '',
-  'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase ?? '',
-  'spec.unschedulable': (o) => String(Boolean((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable)),
+  'metadata.namespace': (o) => o.metadata.namespace ?? '',
+};
+const at =
+  (part: 'spec' | 'status', key: string): FieldGetter =>
+  (o) => {
+    const v = (o[part] as Record<string, unknown> | undefined)?.[key];
+    return v === undefined || v === null ? '' : String(v);
+  };
+
+/** The fields each resource's registry lets a list select on (its ToSelectableFields); every other label is refused. */
+const RESOURCE_FIELDS: Partial<Record<ResourceName, Record<string, FieldGetter>>> = {
+  pods: {
+    ...Object.fromEntries(['nodeName', 'restartPolicy', 'schedulerName', 'serviceAccountName'].map((k) => [`spec.${k}`, at('spec', k)])),
+    'spec.hostNetwork': (o) => String(Boolean((o.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork)),
+    ...Object.fromEntries(['phase', 'podIP', 'nominatedNodeName'].map((k) => [`status.${k}`, at('status', k)])),
+  },
+  nodes: { 'spec.unschedulable': (o) => String(Boolean((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable)) },
+  namespaces: { 'status.phase': at('status', 'phase') },
+  replicasets: { 'status.replicas': at('status', 'replicas') },
+  jobs: { 'status.successful': at('status', 'succeeded') },
+  events: EVENT_FIELDS,
 };
 
-export function parseFieldSelector(selector: string): Predicate {
+/** The selectable fields of a resource, under the labels its version uses (events.k8s.io says regarding.*, core involvedObject.*). */
+function fieldGetters(def: ResourceDef): Record<string, FieldGetter> {
+  const stored = { ...META_FIELDS, ...(RESOURCE_FIELDS[def.storage] ?? {}) };
+  if (def.storage !== 'events' || !def.conversion) return stored;
+  return { ...META_FIELDS, ...Object.fromEntries(Object.entries(EVENTS_V1_FIELD_LABELS).map(([label, core]) => [label, stored[core]!])) };
+}
+
+function parseFieldSelector(selector: string, paths: Record<string, FieldGetter>): Predicate {
   const terms = selector
     .split(',')
     .map((t) => t.trim())
@@ -99,15 +128,16 @@ export function parseFieldSelector(selector: string): Predicate {
       const m = /^([^!=]+)(==|=|!=)(.*)$/.exec(term);
       if (!m) throw badRequest(`invalid field selector: "${term}"`);
       const path = m[1]!.trim();
-      const get = FIELD_PATHS[path];
+      const get = paths[path];
       if (!get) throw badRequest(`field label not supported: ${path}`);
       return { get, negate: m[2] === '!=', value: m[3]!.trim() };
     });
   return (o) => terms.every((t) => (t.get(o) === t.value) !== t.negate);
 }
 
-export function listPredicate(labelSelector?: string, fieldSelector?: string): Predicate {
+/** The predicate of a list or watch: `def` decides which fields may be selected on (stored objects are matched). */
+export function listPredicate(def: ResourceDef, labelSelector?: string, fieldSelector?: string): Predicate {
   const reqs = labelSelector ? parseLabelSelector(labelSelector) : [];
-  const fields = fieldSelector ? parseFieldSelector(fieldSelector) : () => true;
+  const fields = fieldSelector ? parseFieldSelector(fieldSelector, fieldGetters(def)) : () => true;
   return (o) => matchesLabels(o.metadata.labels, reqs) && fields(o);
 }

@@ -11,12 +11,18 @@ export type StatusReason =
   | 'UnsupportedMediaType'
   | 'InternalError'
   | 'ServiceUnavailable'
-  | 'Expired';
+  | 'Expired'
+  | 'Forbidden'
+  | 'Timeout';
 
-export interface StatusCause {
+interface StatusCause {
   reason?: string;
   message?: string;
   field?: string;
+}
+
+interface ListMeta {
+  continue?: string;
 }
 
 export interface StatusDetails {
@@ -34,20 +40,22 @@ export class ApiError extends Error {
     readonly reason: StatusReason,
     message: string,
     readonly details?: StatusDetails,
+    /** the Status's list metadata: the continue token a 410 for a compacted one offers */
+    readonly listMeta: ListMeta = {},
   ) {
     super(message);
   }
 
   toStatus(): Record<string, unknown> {
-    return failureStatus(this.code, this.reason, this.message, this.details);
+    return failureStatus(this.code, this.reason, this.message, this.details, this.listMeta);
   }
 }
 
-export function failureStatus(code: number, reason: StatusReason, message: string, details?: StatusDetails): Record<string, unknown> {
+export function failureStatus(code: number, reason: StatusReason, message: string, details?: StatusDetails, listMeta: ListMeta = {}): Record<string, unknown> {
   return {
     kind: 'Status',
     apiVersion: 'v1',
-    metadata: {},
+    metadata: listMeta,
     status: 'Failure',
     message,
     reason,
@@ -87,6 +95,32 @@ export function invalid(kind: string, name: string, message: string, field?: str
     kind,
     causes: [{ reason: 'FieldValueInvalid', message, field }],
   });
+}
+
+/** Several field errors at once: `Event.events.k8s.io "x" is invalid: [eventTime: Required value, …]`. */
+export function invalidFields(qualifiedKind: string, kind: string, name: string, causes: { field: string; message: string; reason?: string }[]): ApiError {
+  const text = causes.map((c) => `${c.field}: ${c.message}`);
+  return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${text.length === 1 ? text[0] : `[${text.join(', ')}]`}`, {
+    name,
+    kind,
+    causes: causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field })),
+  });
+}
+
+/** NamespaceLifecycle admission's refusal of new content in a namespace being deleted. */
+export function namespaceTerminating(resource: string, group: string, name: string, namespace: string): ApiError {
+  const qualified = group ? `${resource}.${group}` : resource;
+  return new ApiError(
+    403,
+    'Forbidden',
+    `${qualified} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    {
+      name,
+      group: group || undefined,
+      kind: resource,
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+    },
+  );
 }
 
 export function badRequest(message: string): ApiError {

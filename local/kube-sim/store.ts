@@ -1,8 +1,8 @@
 import { randomUUID, randomBytes } from 'node:crypto';
-import { RESOURCES, apiVersionOf, resourceDef, type ResourceName } from './registry.js';
-import { alreadyExists, conflict, invalid, notFound } from './status.js';
+import { STORED, apiVersionOf, resourceDef, type ResourceName } from './registry.js';
+import { alreadyExists, conflict, invalid, namespaceTerminating, notFound } from './status.js';
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name: string;
   namespace?: string;
   generateName?: string;
@@ -10,6 +10,8 @@ export interface ObjectMeta {
   resourceVersion?: string;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  finalizers?: string[];
   generation?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -35,12 +37,12 @@ export interface KubeObject {
   [k: string]: unknown;
 }
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
   type: WatchEventType;
   resource: ResourceName;
   object: KubeObject;
-  /** the object before a MODIFIED */
+  /** the object before a MODIFIED or DELETED */
   old?: KubeObject;
 }
 export type StoreListener = (e: StoreEvent) => void;
@@ -60,7 +62,7 @@ export class ObjectStore {
   private rv = 1;
 
   constructor() {
-    for (const r of RESOURCES) this.data.set(r.resource as ResourceName, new Map());
+    for (const r of STORED) this.data.set(r, new Map());
   }
 
   get resourceVersion(): string {
@@ -81,7 +83,10 @@ export class ObjectStore {
   }
 
   private emit(e: StoreEvent): void {
-    for (const l of [...this.listeners]) l({ ...e, object: clone(e.object), old: e.old && clone(e.old) });
+    // one copy for every listener (a copy each made a big cluster's every write cost a dozen deep clones): listeners only read it
+    const object = clone(e.object);
+    const old = e.old && clone(e.old);
+    for (const l of [...this.listeners]) l({ ...e, object, old });
   }
 
   get(resource: ResourceName, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -101,10 +106,13 @@ export class ObjectStore {
       if (namespace !== undefined && o.metadata.namespace !== namespace) continue;
       if (predicate(o)) out.push(clone(o));
     }
-    return out.sort((a, b) => this.key(a.metadata.namespace, a.metadata.name).localeCompare(this.key(b.metadata.namespace, b.metadata.name)));
+    // byte order, as etcd lists (and far cheaper than localeCompare on a big cluster)
+    const keyOf = (o: KubeObject) => this.key(o.metadata.namespace, o.metadata.name);
+    return out.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   }
 
-  create(resource: ResourceName, input: KubeObject, namespace?: string): KubeObject {
+  /** `prepare` sees the object with its uid and name, just before it is stored (server-generated fields that name the uid). */
+  create(resource: ResourceName, input: KubeObject, namespace?: string, prepare?: (o: KubeObject) => void): KubeObject {
     const def = resourceDef(resource);
     const obj = clone(input);
     obj.metadata = { ...(obj.metadata ?? {}) } as ObjectMeta;
@@ -114,7 +122,7 @@ export class ObjectStore {
     const name = obj.metadata.name;
     if (!name) throw invalid(def.kind, '', 'name or generateName is required', 'metadata.name');
     if (name.length > 253 || !DNS1123.test(name)) {
-      throw invalid(def.kind, name, 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\'', 'metadata.name');
+      throw invalid(def.kind, name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'", 'metadata.name');
     }
     if (def.namespaced) {
       const ns = namespace ?? obj.metadata.namespace ?? 'default';
@@ -122,6 +130,8 @@ export class ObjectStore {
         throw invalid(def.kind, name, 'the namespace of the provided object does not match the namespace sent on the request', 'metadata.namespace');
       }
       obj.metadata.namespace = ns;
+      // NamespaceLifecycle admission: nothing new in a namespace being deleted, whoever writes it
+      if (this.bucket('namespaces').get(this.key(undefined, ns))?.metadata.deletionTimestamp) throw namespaceTerminating(resource, def.group, name, ns);
     } else delete obj.metadata.namespace;
     const k = this.key(obj.metadata.namespace, name);
     if (this.bucket(resource).has(k)) throw alreadyExists(resource, def.group, name);
@@ -132,6 +142,8 @@ export class ObjectStore {
     obj.metadata.resourceVersion = String(++this.rv);
     obj.metadata.generation = 1;
     delete obj.metadata.deletionTimestamp;
+    delete obj.metadata.deletionGracePeriodSeconds;
+    prepare?.(obj);
     this.bucket(resource).set(k, obj);
     this.emit({ type: 'ADDED', resource, object: obj });
     return clone(obj);
@@ -180,6 +192,7 @@ export class ObjectStore {
     return this.update(resource, cur);
   }
 
+  /** Removes the object at once; what a DELETE means for each kind (grace periods, finalizers) is deletion.ts's. */
   delete(resource: ResourceName, namespace: string | undefined, name: string): KubeObject {
     const def = resourceDef(resource);
     const k = this.key(def.namespaced ? namespace : undefined, name);
@@ -187,7 +200,7 @@ export class ObjectStore {
     if (!cur) throw notFound(resource, def.group, name);
     this.bucket(resource).delete(k);
     const gone = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(++this.rv) } };
-    this.emit({ type: 'DELETED', resource, object: gone });
+    this.emit({ type: 'DELETED', resource, object: gone, old: cur });
     return clone(gone);
   }
 }

@@ -34,7 +34,10 @@ function mergeList(original: Json, patch: Json[], schema: Schema & { t: 'array' 
     const r = order.findIndex((e) => isObject(e) && isObject(o) && e[key] === o[key]);
     return r < 0 ? Number.MAX_SAFE_INTEGER : r;
   };
-  return out.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+  return out
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+    .map((x) => x.o);
 }
 
 /**

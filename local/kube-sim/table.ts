@@ -1,5 +1,6 @@
+import type { ListMeta } from './paging.js';
 import { PRINTERS } from './printers.js';
-import type { ResourceDef } from './registry.js';
+import { present, type ResourceDef } from './registry.js';
 import { ApiError } from './status.js';
 import type { KubeObject } from './store.js';
 
@@ -27,28 +28,33 @@ export function parseIncludeObject(raw: string | null): IncludeObject {
   throw new ApiError(400, 'BadRequest', `includeObject must be one of None, Metadata or Object, got "${raw}"`);
 }
 
-function rowObject(o: KubeObject, include: IncludeObject): unknown {
+function rowObject(def: ResourceDef, o: KubeObject, include: IncludeObject): unknown {
   if (include === 'None') return undefined;
-  if (include === 'Object') return o;
+  if (include === 'Object') return present(def, o);
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
 }
 
 /**
- * The objects as a meta.k8s.io/v1 Table. `columns: false` leaves the column
+ * Stored objects as a meta.k8s.io/v1 Table (a list's continue token and
+ * remaining count carried over). `columns: false` leaves the column
  * definitions out, as the server does after the first event of a watch.
  */
-export function toTable(def: ResourceDef, objects: KubeObject[], opts: { include: IncludeObject; resourceVersion?: string; columns?: boolean }): Record<string, unknown> {
-  const printer = PRINTERS[def.resource];
+export function toTable(
+  def: ResourceDef,
+  objects: KubeObject[],
+  opts: { include: IncludeObject; listMeta?: Partial<ListMeta>; columns?: boolean },
+): Record<string, unknown> {
+  const printer = PRINTERS[def.storage];
   const now = Date.now();
   const columns = printer?.columns ?? [{ name: 'Name', type: 'string', format: 'name', priority: 0, description: 'Name' }];
   const rows = objects.map((o) => {
-    const object = rowObject(o, opts.include);
+    const object = rowObject(def, o, opts.include);
     return { cells: printer ? printer.cells(o, now) : [o.metadata.name], ...(object ? { object } : {}) };
   });
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {},
+    metadata: opts.listMeta ?? {},
     columnDefinitions: opts.columns === false ? [] : columns,
     rows,
   };

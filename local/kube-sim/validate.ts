@@ -1,11 +1,11 @@
 import { ApiError } from './status.js';
 import type { ResourceDef } from './registry.js';
-import { KIND_SCHEMAS, type Schema } from './schema.js';
+import { schemaOf, type Schema } from './schema.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Paths of fields the schema does not declare, in the notation kube-apiserver uses (`spec.containers[0].foo`). */
-export function unknownFields(schema: Schema, value: unknown, path = ''): string[] {
+function unknownFields(schema: Schema, value: unknown, path = ''): string[] {
   const at = (k: string) => (path ? `${path}.${k}` : k);
   switch (schema.t) {
     case 'object': {
@@ -41,7 +41,7 @@ export function parseFieldValidation(raw: string | null): FieldValidation {
  * for a create); with Warn they are returned as warnings; Ignore drops them.
  */
 export function checkFields(def: ResourceDef, body: unknown, mode: FieldValidation): string[] {
-  const schema = KIND_SCHEMAS[def.kind];
+  const schema = schemaOf(def);
   if (mode === 'Ignore' || !schema) return [];
   const unknown = unknownFields(schema, body);
   if (unknown.length === 0) return [];

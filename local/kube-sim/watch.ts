@@ -1,13 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { apiVersionOf, type ResourceDef, type ResourceName } from './registry.js';
+import type { Change, History } from './history.js';
+import { apiVersionOf, present, type ResourceDef } from './registry.js';
 import type { Predicate } from './selectors.js';
 import { failureStatus } from './status.js';
-import type { KubeObject, ObjectStore, StoreEvent } from './store.js';
+import type { KubeObject, ObjectStore } from './store.js';
 import { toTable, type IncludeObject } from './table.js';
-
-interface Logged extends StoreEvent {
-  rv: number;
-}
 
 export interface WatchParams {
   def: ResourceDef;
@@ -21,25 +18,22 @@ export interface WatchParams {
   table?: { include: IncludeObject };
 }
 
-// A client watches right after it lists, so a short history is enough; objects are kept whole, so it is bounded.
-const LOG_SIZE = 5_000;
-
 /**
  * Watch as kube-apiserver serves it: a chunked stream of JSON lines
- * `{"type","object"}` from a resourceVersion on, replayed from a bounded event
- * log so a client that listed at rv N misses nothing; a resourceVersion older
- * than the log gets the 410 Gone error event real servers send.
+ * `{"type","object"}` from a resourceVersion on, replayed from the store's
+ * history so a client that listed at rv N misses nothing; a compacted
+ * resourceVersion gets the 410 Gone error event real servers send.
  */
 export class WatchHub {
-  private readonly log: Logged[] = [];
-  private readonly live = new Set<{ send: (e: Logged) => void; end: () => void }>();
+  private readonly live = new Set<{ send: (e: Change) => void; end: () => void }>();
 
-  constructor(private readonly store: ObjectStore) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly history: History,
+  ) {
     store.onChange((e) => {
-      const logged = { ...e, rv: Number(e.object.metadata.resourceVersion) };
-      this.log.push(logged);
-      if (this.log.length > LOG_SIZE) this.log.splice(0, this.log.length - LOG_SIZE);
-      for (const w of this.live) w.send(logged);
+      const change = { ...e, rv: Number(e.object.metadata.resourceVersion), at: Date.now() };
+      for (const w of this.live) w.send(change);
     });
   }
 
@@ -48,13 +42,13 @@ export class WatchHub {
     let first = true;
     const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     const emit = (type: string, o: KubeObject) => {
-      const object = p.table ? toTable(p.def, [o], { include: p.table.include, columns: first }) : o;
+      const object = p.table ? toTable(p.def, [o], { include: p.table.include, columns: first }) : present(p.def, o);
       first = false;
       write(type, object);
     };
     const inScope = (o: KubeObject) => p.namespace === undefined || o.metadata.namespace === p.namespace;
-    const deliver = (e: Logged) => {
-      if (e.resource !== p.def.resource || !inScope(e.object)) return;
+    const deliver = (e: Change) => {
+      if (e.resource !== p.def.storage || !inScope(e.object)) return;
       const now = p.predicate(e.object);
       const before = e.type === 'MODIFIED' && e.old ? p.predicate(e.old) : now;
       // An object leaving or entering the selection is a DELETED or ADDED to this watcher.
@@ -62,22 +56,27 @@ export class WatchHub {
       else if (now) emit(e.type, e.object);
     };
     const bookmark = (annotations?: Record<string, string>) => {
-      if (!p.table) write('BOOKMARK', { kind: p.def.kind, apiVersion: apiVersionOf(p.def), metadata: { resourceVersion: this.store.resourceVersion, ...(annotations ? { annotations } : {}) } });
+      if (!p.table)
+        write('BOOKMARK', {
+          kind: p.def.kind,
+          apiVersion: apiVersionOf(p.def),
+          metadata: { resourceVersion: this.store.resourceVersion, ...(annotations ? { annotations } : {}) },
+        });
     };
 
     const rv = p.resourceVersion;
     if (rv === '' || rv === '0' || p.sendInitialEvents) {
-      for (const o of this.store.list(p.def.resource as ResourceName, p.namespace, p.predicate)) emit('ADDED', o);
+      for (const o of this.store.list(p.def.storage, p.namespace, p.predicate)) emit('ADDED', o);
       if (p.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
     } else {
       const from = Number(rv);
-      const oldest = this.log[0]?.rv ?? Number(this.store.resourceVersion) + 1;
-      if (!Number.isInteger(from) || from < oldest - 1) {
-        write('ERROR', failureStatus(410, 'Expired', `too old resource version: ${rv} (${oldest - 1})`));
+      const replay = Number.isInteger(from) ? this.history.since(from) : undefined;
+      if (!replay) {
+        write('ERROR', failureStatus(410, 'Expired', `too old resource version: ${rv} (${this.history.compactedRv})`));
         res.end();
         return;
       }
-      for (const e of this.log) if (e.rv > from) deliver(e);
+      for (const e of replay) deliver(e);
     }
 
     let timer: NodeJS.Timeout | undefined;

@@ -27,7 +27,12 @@ function operationOf(op: Operation) {
 
 let cached: ReturnType<typeof createDocument> | undefined;
 
-/** The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas the handlers parse with. */
+/**
+ * The OpenAPI 3.1 document of the HTTP API, from the same zod schemas the
+ * handlers parse with and the routes serverless.yml declares. `npm run
+ * generate` writes it to docs/openapi.json, which GET /openapi.json serves;
+ * a test fails when the two drift apart.
+ */
 export function openApiDocument(): ReturnType<typeof createDocument> {
   if (cached) return cached;
   const paths: ZodOpenApiPathsObject = {};
@@ -37,9 +42,17 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
   }
   cached = createDocument({
     openapi: '3.1.0',
-    info: { title: 'kupgrade', version: '1', description: 'Upgrades the Kubernetes version of registered clusters: precheck, masters one by one, workers in growing batches, cleanup.' },
+    info: {
+      title: 'kupgrade',
+      version: '1',
+      description: 'Upgrades the Kubernetes version of registered clusters: precheck, masters one by one, workers in growing batches, cleanup.',
+    },
     security: [{ sigv4: [] }],
-    components: { securitySchemes: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS SigV4 when deployed (IAM); locally, Authorization: Bearer <token>' } } },
+    components: {
+      securitySchemes: {
+        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS SigV4 when deployed (IAM); locally, Authorization: Bearer <token>' },
+      },
+    },
     paths,
   });
   return cached;

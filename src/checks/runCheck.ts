@@ -1,6 +1,7 @@
-import type { ClusterDriver } from '../cluster/clusterDriver.js';
-import { readAndCheck } from '../phases/precheck.js';
+import type { ClusterDriver } from '../kube/clusterDriver.js';
+import { readAndCheck } from './readAndCheck.js';
 import { getCheck, finishCheck } from '../store/checks.js';
+import { writePlan } from '../store/plans.js';
 import { getCluster, type Cluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
 
@@ -8,6 +9,8 @@ export interface RunCheckDeps {
   db: Db;
   driverFor(cluster: Cluster): Promise<ClusterDriver>;
   now(): string;
+  /** this installation's name: a check alone holds no Lease, so any live holder of it is another upgrade */
+  config?: { installation: string };
 }
 
 /**
@@ -20,15 +23,27 @@ export async function runCheck(deps: RunCheckDeps, args: { clusterId: string; ch
   if (!check || check.finishedAt) return;
   const cluster = await getCluster(deps.db, args.clusterId);
   if (!cluster) {
-    await finishCheck(deps.db, args.clusterId, args.checkId, { report: { status: 'failed', results: [] }, error: `cluster ${args.clusterId} was unregistered`, finishedAt: deps.now() });
+    await finishCheck(deps.db, args.clusterId, args.checkId, {
+      report: { status: 'failed', results: [] },
+      error: `cluster ${args.clusterId} was unregistered`,
+      finishedAt: deps.now(),
+    });
     return;
   }
   let report;
   try {
-    report = (await readAndCheck(await deps.driverFor(cluster), check.targetVersion, cluster.id)).report;
+    const self = { installation: deps.config?.installation ?? '', upgradeId: '', clusterId: cluster.id };
+    report = (await readAndCheck(await deps.driverFor(cluster), check.targetVersion, cluster.id, { self, now: deps.now() })).report;
   } catch (err) {
-    await finishCheck(deps.db, args.clusterId, args.checkId, { report: { status: 'failed', results: [] }, error: (err as Error).message, finishedAt: deps.now() });
+    await finishCheck(deps.db, args.clusterId, args.checkId, {
+      report: { status: 'failed', results: [] },
+      error: (err as Error).message,
+      finishedAt: deps.now(),
+    });
     return;
   }
-  await finishCheck(deps.db, args.clusterId, args.checkId, { report, finishedAt: deps.now() });
+  // the plan's names in pages of their own; the check keeps its summary
+  const { plan, ...rest } = report;
+  const planSummary = plan ? await writePlan(deps.db, { clusterId: args.clusterId, checkId: args.checkId }, 1, plan) : undefined;
+  await finishCheck(deps.db, args.clusterId, args.checkId, { report: { ...rest, ...(planSummary ? { planSummary } : {}) }, finishedAt: deps.now() });
 }

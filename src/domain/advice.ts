@@ -10,7 +10,9 @@ export function adviceAfterUpgrade(report: CheckReport | undefined, target: stri
   const v = parseVersion(target);
   const advice: string[] = [];
   if (v) {
-    advice.push(`Upgrade your local kubectl to within one minor of ${v.version} (1.${v.minor - 1}, 1.${v.minor} or 1.${v.minor + 1}); check with \`kubectl version --client\`.`);
+    advice.push(
+      `Upgrade your local kubectl to within one minor of ${v.version} (1.${v.minor - 1}, 1.${v.minor} or 1.${v.minor + 1}); check with \`kubectl version --client\`.`,
+    );
   }
   const oss = report?.results.find((r) => r.name === 'flexvolume-oss' && r.status !== 'pass');
   if (oss) advice.push(`Recreate the pods that use FlexVolume OSS volumes so the new kubelet mounts them again (${oss.message}).`);

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { NodeInfo } from './clusterSnapshot.js';
+import type { UpgradePlan } from './upgrade.js';
+import { sameVersion } from './versions.js';
 
 /**
  * Worker batches grow 1, 2, 4, 8, … and never exceed 10% of the cluster's
@@ -33,7 +36,10 @@ export function planBatchSizes(remaining: number, workerCount: number, rampIndex
  */
 export function candidateOrder(nodes: readonly string[], seed: string, targetVersion: string): string[] {
   const key = (n: string) => createHash('sha256').update(`${seed}/${targetVersion}/${n}`).digest('hex');
-  return [...nodes].map((n) => ({ n, k: key(n) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.n);
+  return [...nodes]
+    .map((n) => ({ n, k: key(n) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.n);
 }
 
 export interface NextBatchInput {
@@ -52,7 +58,11 @@ export interface NextBatchInput {
 export function selectNextBatch(input: NextBatchInput): string[] {
   const pending = new Set(input.pending);
   const first = input.retryFirst.filter((n) => pending.has(n));
-  const rest = candidateOrder(input.pending.filter((n) => !first.includes(n)), input.seed, input.targetVersion);
+  const rest = candidateOrder(
+    input.pending.filter((n) => !first.includes(n)),
+    input.seed,
+    input.targetVersion,
+  );
   return [...first, ...rest].slice(0, batchSize(input.rampIndex, input.workerCount));
 }
 
@@ -60,7 +70,11 @@ export function selectNextBatch(input: NextBatchInput): string[] {
 export function planRemainingBatches(input: NextBatchInput): string[][] {
   const ordered = [
     ...input.retryFirst.filter((n) => input.pending.includes(n)),
-    ...candidateOrder(input.pending.filter((n) => !input.retryFirst.includes(n)), input.seed, input.targetVersion),
+    ...candidateOrder(
+      input.pending.filter((n) => !input.retryFirst.includes(n)),
+      input.seed,
+      input.targetVersion,
+    ),
   ];
   return cutIntoBatches(ordered, input.workerCount, input.rampIndex);
 }
@@ -83,4 +97,14 @@ export function masterOrder(masters: readonly string[]): string[] {
 /** After a resume: the same nodes, failed ones first, cut again into batches with the ramp back at 1. */
 export function replanFromStart(batches: readonly (readonly string[])[], retryFirst: readonly string[], workerCount: number): string[][] {
   return cutIntoBatches([...new Set([...retryFirst, ...batches.flat()])], workerCount, 0);
+}
+
+/** The masters' order and the worker batches of an upgrade that starts now. */
+export function planFor(nodes: readonly Pick<NodeInfo, 'name' | 'role' | 'kubeletVersion'>[], targetVersion: string, clusterId: string): UpgradePlan {
+  const workers = nodes.filter((n) => n.role === 'worker');
+  const pending = workers.filter((n) => !sameVersion(n.kubeletVersion, targetVersion)).map((n) => n.name);
+  return {
+    masters: masterOrder(nodes.filter((n) => n.role === 'master').map((n) => n.name)),
+    batches: planRemainingBatches({ pending, retryFirst: [], workerCount: workers.length, rampIndex: 0, seed: clusterId, targetVersion }),
+  };
 }

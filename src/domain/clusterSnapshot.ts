@@ -1,3 +1,5 @@
+import type { LeaseRecord } from './clusterLease.js';
+
 /**
  * What the precheck reads from a cluster, as plain data: the checks are pure
  * functions over it. Each part is read on its own, so one part the
@@ -102,6 +104,8 @@ export interface ClusterSnapshot {
   pdbs: Read<SnapshotPdb[]>;
   /** Jobs in the helper namespace (kube-upgrade) */
   helperJobs: Read<SnapshotJob[]>;
+  /** the Lease kupgrade holds the cluster with (kube-upgrade/kupgrade), null when there is none */
+  lease: Read<LeaseRecord | null>;
   recorded: { objects: RecordedObject[]; unreadable: string[] };
 }
 

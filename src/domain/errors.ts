@@ -7,7 +7,6 @@ export interface KupgradeErrorOptions {
   message: string;
   remedy: string;
   node?: string;
-  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -15,7 +14,6 @@ export class KupgradeError extends Error {
   readonly reason: string;
   readonly remedy: string;
   readonly node?: string;
-  readonly retryable: boolean;
 
   constructor(reason: string, options: KupgradeErrorOptions) {
     super(options.message, { cause: options.cause });
@@ -23,7 +21,6 @@ export class KupgradeError extends Error {
     this.reason = reason;
     this.remedy = options.remedy;
     this.node = options.node;
-    this.retryable = options.retryable ?? false;
   }
 }
 

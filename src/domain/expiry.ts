@@ -18,3 +18,8 @@ export function expiresAtFor(pausedAt: string, expirySeconds: number): number {
   // rounded up: an upgrade never expires before it has been paused for the full time
   return Math.ceil(Date.parse(pausedAt) / 1000) + expirySeconds;
 }
+
+/** Events written while an upgrade is paused carry its TTL, like the ones stamped when it paused: they go with it. */
+export function eventExpiry(u: Pick<Upgrade, 'status' | 'expiresAt'>): number | undefined {
+  return u.status === 'paused' ? u.expiresAt : undefined;
+}

@@ -1,7 +1,5 @@
+import { ANNOTATION_CORDONED_BY, UPGRADE_NAMESPACE } from './clusterMarks.js';
 import { sameVersion } from './versions.js';
-
-/** The helper namespace (kept equal to src/cluster/labels.ts UPGRADE_NAMESPACE; the domain imports no adapter). */
-const HELPER_NAMESPACE = 'kube-upgrade';
 
 /** What the last look at a node still in its upgrade showed. */
 export type NodeUpgradeSeen =
@@ -12,7 +10,7 @@ export type NodeUpgradeSeen =
 
 /** The way out for a node the user would rather handle by hand: without kupgrade's hold it is treated as an operator's cordon. */
 export const leaveItOut = (node: string) =>
-  `or, to handle node ${node} yourself, remove kupgrade's hold (kubectl annotate node ${node} kupgrade.io/cordoned-by-) before resuming: kupgrade then leaves it cordoned, passing it over if it already runs the target`;
+  `or, to handle node ${node} yourself, remove kupgrade's hold (kubectl annotate node ${node} ${ANNOTATION_CORDONED_BY}-) before resuming: kupgrade then leaves it cordoned, passing it over if it already runs the target`;
 
 export type NodeUpgradeVerdict = { kind: 'wait' } | { kind: 'timeout'; message: string; remedy: string };
 
@@ -33,7 +31,7 @@ export function judgeNodeUpgrade(args: {
 }): NodeUpgradeVerdict {
   const elapsed = (Date.parse(args.now) - Date.parse(args.jobStartedAt)) / 1000;
   if (elapsed < args.timeoutSeconds) return { kind: 'wait' };
-  const job = `${HELPER_NAMESPACE}/${args.jobName}`;
+  const job = `${UPGRADE_NAMESPACE}/${args.jobName}`;
   const { seen } = args;
   const head = `node ${args.node} did not finish its upgrade within ${args.timeoutSeconds}s of the start of its Job ${job}`;
   if (seen.step === 'upgrading') {
@@ -41,7 +39,7 @@ export function judgeNodeUpgrade(args: {
     return {
       kind: 'timeout',
       message: `${head}: ${what}; the node stays cordoned`,
-      remedy: `find out why with kubectl -n ${HELPER_NAMESPACE} describe job ${args.jobName} and its pod's events and logs; repair node ${args.node}, let the Job finish or delete it, then resume the upgrade (the node is upgraded again with a new Job); ${leaveItOut(args.node)}`,
+      remedy: `find out why with kubectl -n ${UPGRADE_NAMESPACE} describe job ${args.jobName} and its pod's events and logs; repair node ${args.node}, let the Job finish or delete it, then resume the upgrade: the node is upgraded again with a new Job, which waits for this one to end (a Job still running is never stopped, nor run beside; the node shows PreviousAttemptRunning meanwhile); ${leaveItOut(args.node)}`,
     };
   }
   const state = [

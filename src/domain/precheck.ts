@@ -7,16 +7,18 @@ import { nodesReady } from './checks/nodesReady.js';
 import { pdbBlockers } from './checks/pdbBlockers.js';
 import { barePods, flexvolumeOss, localStorageCheck } from './checks/podChecks.js';
 import { removedApis } from './checks/removedApis.js';
-import type { Check, CheckContext } from './checks/result.js';
+import type { CheckRule, CheckContext } from './checks/result.js';
 import { targetVersion } from './checks/targetVersion.js';
+import { upgradeLease } from './checks/upgradeLease.js';
 import type { CheckReport, CheckResult } from './upgrade.js';
 
-export type { Check, CheckContext } from './checks/result.js';
+export type { CheckRule, CheckContext } from './checks/result.js';
 
 /** The upgrade check, in the order a report shows it: reachability and versions first, then the cluster's state, then the workloads. */
-export const CHECKS: readonly Check[] = [
+export const CHECKS: readonly CheckRule[] = [
   apiServer,
   targetVersion,
+  upgradeLease,
   nodesReady,
   kubeletSkew,
   controlPlaneHealth,

@@ -38,11 +38,28 @@ const PRIORITY_LEVELS = served('flowcontrol.apiserver.k8s.io/v1', 'prioritylevel
  * and Events are not persisted by users, so nothing is scanned for them.
  */
 export const REMOVED_APIS: readonly RemovedApi[] = [
-  ...rows(16, 'extensions/v1beta1', [['Deployment', DEPLOYMENTS], ['DaemonSet', DAEMONSETS], ['ReplicaSet', REPLICASETS], ['NetworkPolicy', served('networking.k8s.io/v1', 'networkpolicies')], ['PodSecurityPolicy']]),
-  ...rows(16, 'apps/v1beta1', [['Deployment', DEPLOYMENTS], ['StatefulSet', STATEFULSETS]]),
-  ...rows(16, 'apps/v1beta2', [['Deployment', DEPLOYMENTS], ['DaemonSet', DAEMONSETS], ['ReplicaSet', REPLICASETS], ['StatefulSet', STATEFULSETS]]),
+  ...rows(16, 'extensions/v1beta1', [
+    ['Deployment', DEPLOYMENTS],
+    ['DaemonSet', DAEMONSETS],
+    ['ReplicaSet', REPLICASETS],
+    ['NetworkPolicy', served('networking.k8s.io/v1', 'networkpolicies')],
+    ['PodSecurityPolicy'],
+  ]),
+  ...rows(16, 'apps/v1beta1', [
+    ['Deployment', DEPLOYMENTS],
+    ['StatefulSet', STATEFULSETS],
+  ]),
+  ...rows(16, 'apps/v1beta2', [
+    ['Deployment', DEPLOYMENTS],
+    ['DaemonSet', DAEMONSETS],
+    ['ReplicaSet', REPLICASETS],
+    ['StatefulSet', STATEFULSETS],
+  ]),
   ...rows(22, 'extensions/v1beta1', [['Ingress', INGRESSES]]),
-  ...rows(22, 'networking.k8s.io/v1beta1', [['Ingress', INGRESSES], ['IngressClass', served('networking.k8s.io/v1', 'ingressclasses', false)]]),
+  ...rows(22, 'networking.k8s.io/v1beta1', [
+    ['Ingress', INGRESSES],
+    ['IngressClass', served('networking.k8s.io/v1', 'ingressclasses', false)],
+  ]),
   ...rows(22, 'apiextensions.k8s.io/v1beta1', [['CustomResourceDefinition', served('apiextensions.k8s.io/v1', 'customresourcedefinitions', false)]]),
   ...rows(22, 'apiregistration.k8s.io/v1beta1', [['APIService', served('apiregistration.k8s.io/v1', 'apiservices', false)]]),
   ...rows(22, 'admissionregistration.k8s.io/v1beta1', [
@@ -72,11 +89,20 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   ...rows(25, 'autoscaling/v2beta1', [['HorizontalPodAutoscaler', HPAS]]),
   ...rows(25, 'policy/v1beta1', [['PodDisruptionBudget', served('policy/v1', 'poddisruptionbudgets')], ['PodSecurityPolicy']]),
   ...rows(25, 'node.k8s.io/v1beta1', [['RuntimeClass', served('node.k8s.io/v1', 'runtimeclasses', false)]]),
-  ...rows(26, 'flowcontrol.apiserver.k8s.io/v1beta1', [['FlowSchema', FLOWSCHEMAS], ['PriorityLevelConfiguration', PRIORITY_LEVELS]]),
+  ...rows(26, 'flowcontrol.apiserver.k8s.io/v1beta1', [
+    ['FlowSchema', FLOWSCHEMAS],
+    ['PriorityLevelConfiguration', PRIORITY_LEVELS],
+  ]),
   ...rows(26, 'autoscaling/v2beta2', [['HorizontalPodAutoscaler', HPAS]]),
   ...rows(27, 'storage.k8s.io/v1beta1', [['CSIStorageCapacity', served('storage.k8s.io/v1', 'csistoragecapacities')]]),
-  ...rows(29, 'flowcontrol.apiserver.k8s.io/v1beta2', [['FlowSchema', FLOWSCHEMAS], ['PriorityLevelConfiguration', PRIORITY_LEVELS]]),
-  ...rows(32, 'flowcontrol.apiserver.k8s.io/v1beta3', [['FlowSchema', FLOWSCHEMAS], ['PriorityLevelConfiguration', PRIORITY_LEVELS]]),
+  ...rows(29, 'flowcontrol.apiserver.k8s.io/v1beta2', [
+    ['FlowSchema', FLOWSCHEMAS],
+    ['PriorityLevelConfiguration', PRIORITY_LEVELS],
+  ]),
+  ...rows(32, 'flowcontrol.apiserver.k8s.io/v1beta3', [
+    ['FlowSchema', FLOWSCHEMAS],
+    ['PriorityLevelConfiguration', PRIORITY_LEVELS],
+  ]),
 ];
 
 /** The removal that makes (apiVersion, kind) unusable on `target`, if any. */

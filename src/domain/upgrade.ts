@@ -1,7 +1,9 @@
 import type { Phase, UpgradeStatus } from './upgradeStatus.js';
+import type { NodeWait } from './nodeWait.js';
+import type { StatusChange } from './outbox.js';
 import type { ValidationState, WorkloadShortfall } from './validation.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface CheckResult {
   name: string;
   status: CheckStatus;
@@ -15,10 +17,28 @@ export interface UpgradePlan {
   batches: string[][];
 }
 
+/**
+ * What an upgrade or a check keeps of its plan: the masters, the batch sizes
+ * and the next batch; the names of every batch live in pages of their own
+ * (src/store/plans.ts), so no item grows with the cluster.
+ */
+export interface PlanSummary {
+  /** the revision of the pages that hold it */
+  rev: number;
+  pages: number;
+  /** leading batches of those pages that have started since they were written */
+  offset?: number;
+  masters: string[];
+  batchSizes: number[];
+  next: string[];
+}
+
 export interface CheckReport {
   status: 'running' | 'passed' | 'failed';
   results: CheckResult[];
+  /** in memory only: stored, the plan is a summary and pages */
   plan?: UpgradePlan;
+  planSummary?: PlanSummary;
 }
 
 export interface UpgradeError {
@@ -26,6 +46,21 @@ export interface UpgradeError {
   message: string;
   remedy?: string;
   node?: string;
+  /** the phase the upgrade was in when it stopped */
+  phase?: Phase;
+}
+
+/** Why the next batch waits: a gate's hold, since when, and when it pauses the upgrade if it still holds. */
+export interface UpgradeWait {
+  gate: string;
+  reason: string;
+  message: string;
+  object?: string;
+  since: string;
+  /** when the upgrade pauses if it still waits */
+  deadline?: string;
+  /** when the wait ends by itself (a maintenance window opens, a soak is over) */
+  until?: string;
 }
 
 /** The upgrade as stored: one item per upgrade, written under optimistic locking on `version`. */
@@ -55,14 +90,27 @@ export interface Upgrade {
   precheck?: CheckReport;
   /** what the user should do after a succeeded upgrade (local kubectl, pods to recreate); set when it ends */
   advice?: string[];
-  /** kept current at every boundary; recomputed with the ramp at 1 after a resume */
-  plan?: UpgradePlan;
-  /** set while worker batches wait for the cluster's maintenance window */
-  waitingForWindow?: { since: string; nextStart?: string };
+  /** the plan of what has not started: kept current at every boundary, cut again from 1 after a resume (its names in pages) */
+  planSummary?: PlanSummary;
+  /** set while the next batch waits: its validation, or a gate holding it back (the maintenance window, a node not Ready, …) */
+  waitingFor?: UpgradeWait;
+  /** when the precheck read the cluster: nodes that existed then were Ready (the precheck fails otherwise) */
+  startedAt?: string;
+  /** when it ended (succeeded, failed, cancelled, expired) */
+  endedAt?: string;
+  /** upgrades whose lapsed Lease in the cluster this one took over: their cordons are its to take over too */
+  leaseTakenFrom?: string[];
   /** set between a settled batch and the next one while the cluster is being validated */
   validation?: ValidationState;
+  /** the shortest upgrade Job run of its nodes so far, in seconds: a batch's Jobs are waited for by it (src/domain/pollTiming.ts) */
+  jobSeconds?: number;
   error?: UpgradeError;
+  /** the starts and resumes (and a cancel's cleanup run): what the ramp counts */
   executions: number;
+  /** the execution that runs the upgrade now (its Begin wrote it): the next one waits for it to end */
+  execution?: string;
+  /** how many times a long upgrade went on in a new execution; never moves the ramp */
+  continuations?: number;
   createdAt: string;
   updatedAt: string;
   /** when a scheduled upgrade starts */
@@ -70,7 +118,35 @@ export interface Upgrade {
   pausedAt?: string;
   /** epoch seconds; the table's TTL attribute, present only while paused */
   expiresAt?: number;
+  /** status changes not yet published, by their stable id (src/domain/outbox.ts) */
+  outbox?: Record<string, StatusChange>;
+  /** status changes counted so far: the seq of the last one's id */
+  outboxSeq?: number;
+  /** undelivered changes dropped because the outbox was full */
+  outboxDropped?: number;
+  /** the events decided by the write that made this version, with their keys: written out after it, again if that was cut short */
+  pendingEvents?: StampedEvent[];
   version: number;
+}
+
+/** What happened, as the upgrade's event log shows it. */
+export interface UpgradeEvent {
+  at: string;
+  type: string;
+  message: string;
+  node?: string;
+  /** who asked for it (a pause, a resume, a cancel, a start) */
+  by?: string;
+}
+
+/**
+ * An event with its place in the log fixed when it was decided. It travels in
+ * the item whose write decided it (dynalite has no transactions): a step cut
+ * short after that write leaves it there, and whoever writes the item next
+ * writes it out first, under the same key, so it is neither lost nor doubled.
+ */
+export interface StampedEvent extends UpgradeEvent {
+  seq: string;
 }
 
 /** How far one node of a batch has got. */
@@ -79,6 +155,10 @@ export type NodeStep = 'pending' | 'draining' | 'upgrading' | 'verifying' | 'don
 export interface NodeProgress {
   name: string;
   step: NodeStep;
+  /** when it reached this step */
+  since?: string;
+  /** what it waits for now, while it waits */
+  waitingFor?: NodeWait;
   role: 'first-master' | 'master' | 'worker';
   /** whether kupgrade holds the node's cordon (false when an operator cordoned it first) */
   cordonedByUs?: boolean;
@@ -88,6 +168,8 @@ export interface NodeProgress {
   jobName?: string;
   /** when its upgrade Job was started: the node-upgrade timeout runs from here */
   jobStartedAt?: string;
+  /** how long its upgrade Job ran, as the Job says: what the next polls are timed by (src/domain/pollTiming.ts) */
+  jobSeconds?: number;
   error?: UpgradeError;
 }
 
@@ -109,6 +191,8 @@ export interface Batch {
   status: BatchStatus;
   startedAt: string;
   finishedAt?: string;
+  /** as on the upgrade: the events the write of this version decided */
+  pendingEvents?: StampedEvent[];
   version: number;
 }
 

@@ -1,4 +1,3 @@
-import { replanFromStart } from './batchPlan.js';
 import { ConflictError } from './errors.js';
 import { expiresAtFor, isExpired } from './expiry.js';
 import type { Batch, Upgrade, UpgradeError } from './upgrade.js';
@@ -25,7 +24,7 @@ export function requestPause(u: Upgrade, now: string): Upgrade {
 }
 
 /** Reached a boundary (or an error): nothing is in flight any more, or what is will wait for resume. */
-export function pauseUpgrade(u: Upgrade, args: { now: string; expirySeconds: number; error?: UpgradeError }): Upgrade {
+export function markPaused(u: Upgrade, args: { now: string; expirySeconds: number; error?: UpgradeError }): Upgrade {
   if (u.status !== 'paused') assertTransition(u.status, 'paused');
   const pausedAt = u.status === 'paused' ? (u.pausedAt ?? args.now) : args.now;
   return {
@@ -39,15 +38,23 @@ export function pauseUpgrade(u: Upgrade, args: { now: string; expirySeconds: num
   };
 }
 
-export function resumeUpgrade(u: Upgrade, now: string): Upgrade {
+export function markResumed(u: Upgrade, now: string): Upgrade {
   if (!allowedAction('resume', u.status)) refuse('resume', u);
   if (isExpired(u, now)) throw new ConflictError(`upgrade ${u.id} expired at ${new Date(u.expiresAt! * 1000).toISOString()}`, 'start a new upgrade');
   if (u.cancelRequested) throw new ConflictError(`upgrade ${u.id} is being cancelled`, 'wait for the cancel to finish');
-  const { pausedAt: _p, expiresAt: _e, error: _err, ...rest } = u;
-  // A validation cut short by the pause starts over: its timeout counts from the resume.
+  const { pausedAt: _p, expiresAt: _e, error: _err, waitingFor, ...rest } = u;
+  // A validation cut short by the pause starts over: its timeout counts from the resume; so does a gate's hold.
   const validation = u.validation ? { batch: u.validation.batch, since: now, passes: 0 } : undefined;
-  const plan = u.plan && u.phase !== 'masters' && u.phase !== 'precheck' ? { ...u.plan, batches: replanFromStart(u.plan.batches, u.retryFirst, u.workerCount) } : u.plan;
-  return { ...rest, ...(validation ? { validation } : {}), ...(plan ? { plan } : {}), status: 'running', pauseRequested: false, rampIndex: 0, executions: u.executions + 1, updatedAt: now };
+  return {
+    ...rest,
+    ...(validation ? { validation } : {}),
+    ...(waitingFor && !waitingFor.deadline ? { waitingFor } : {}),
+    status: 'running',
+    pauseRequested: false,
+    rampIndex: 0,
+    executions: u.executions + 1,
+    updatedAt: now,
+  };
 }
 
 export function requestCancel(u: Upgrade, now: string): Upgrade {
@@ -59,15 +66,45 @@ export function requestCancel(u: Upgrade, now: string): Upgrade {
   return { ...u, cancelRequested: true, executions: u.executions + 1, updatedAt: now };
 }
 
-export function finishUpgrade(u: Upgrade, status: Extract<UpgradeStatus, 'succeeded' | 'failed' | 'cancelled' | 'expired'>, now: string): Upgrade {
+export function markFinished(u: Upgrade, status: Extract<UpgradeStatus, 'succeeded' | 'failed' | 'cancelled' | 'expired'>, now: string): Upgrade {
   if (u.status === status) return u;
   assertTransition(u.status, status);
-  const { expiresAt: _e, ...rest } = u;
-  return { ...rest, status, phase: 'done', currentBatch: null, masters: { ...u.masters, current: null }, updatedAt: now };
+  const { expiresAt: _e, waitingFor: _w, ...rest } = u;
+  // every upgrade that did not succeed says why; one that stopped on an error keeps it
+  const why = status === 'succeeded' || u.error ? u.error : endedBecause(u, status);
+  return {
+    ...rest,
+    ...(why ? { error: why } : {}),
+    status,
+    phase: 'done',
+    currentBatch: null,
+    masters: { ...u.masters, current: null },
+    endedAt: now,
+    updatedAt: now,
+  };
+}
+
+function endedBecause(u: Upgrade, status: 'failed' | 'cancelled' | 'expired'): UpgradeError | undefined {
+  if (status === 'cancelled') {
+    return {
+      reason: 'Cancelled',
+      message: `the upgrade was cancelled; ${u.masters.upgraded} master(s) and ${u.nodes.upgraded} worker(s) stay upgraded`,
+      remedy: `start a new upgrade to ${u.toVersion} to finish, when you are ready`,
+    };
+  }
+  if (status === 'expired') {
+    return {
+      reason: 'Expired',
+      message: `the upgrade was left paused past its expiry and was closed; its events are deleted`,
+      remedy: `start a new upgrade to ${u.toVersion}: it takes over the nodes this one left cordoned`,
+      phase: u.phase,
+    };
+  }
+  return undefined;
 }
 
 /** A scheduled upgrade's start time came: it runs from its precheck. */
-export function startScheduled(u: Upgrade, now: string): Upgrade {
+export function markStarted(u: Upgrade, now: string): Upgrade {
   if (u.status !== 'scheduled') return u;
   return { ...u, status: 'running', updatedAt: now };
 }

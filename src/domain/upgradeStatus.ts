@@ -50,7 +50,7 @@ const PHASE_TRANSITIONS: Record<Phase, readonly Phase[]> = {
   done: [],
 };
 
-export function canAdvancePhase(from: Phase, to: Phase): boolean {
+function canAdvancePhase(from: Phase, to: Phase): boolean {
   return PHASE_TRANSITIONS[from].includes(to);
 }
 
@@ -58,7 +58,7 @@ export function assertPhase(from: Phase, to: Phase): void {
   if (!canAdvancePhase(from, to)) throw new IllegalTransitionError(`phase ${from}`, `phase ${to}`);
 }
 
-/** What the user may ask for in each status (API.md: pause/resume/cancel). */
+/** What the user may ask for in each status (docs/API.md: pause/resume/cancel). */
 export type UserAction = 'pause' | 'resume' | 'cancel';
 const ACTIONS: Record<UserAction, readonly UpgradeStatus[]> = {
   pause: ['running'],

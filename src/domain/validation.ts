@@ -69,12 +69,13 @@ export function findValidationProblems(
   return problems;
 }
 
-export type ValidationVerdict =
-  | { kind: 'passed' }
-  | { kind: 'wait'; state: ValidationState }
-  | { kind: 'failed'; message: string; remedy: string };
+export type ValidationVerdict = { kind: 'passed' } | { kind: 'wait'; state: ValidationState } | { kind: 'failed'; message: string; remedy: string };
 
-export function judgeValidation(state: ValidationState, problems: readonly string[], args: { now: string; soakSeconds: number; timeoutSeconds: number }): ValidationVerdict {
+export function judgeValidation(
+  state: ValidationState,
+  problems: readonly string[],
+  args: { now: string; soakSeconds: number; timeoutSeconds: number },
+): ValidationVerdict {
   const elapsed = (from: string) => (Date.parse(args.now) - Date.parse(from)) / 1000;
   if (problems.length > 0) {
     if (elapsed(state.since) >= args.timeoutSeconds) {
@@ -91,4 +92,21 @@ export function judgeValidation(state: ValidationState, problems: readonly strin
   if (state.passes === 0) return { kind: 'wait', state: { ...state, passes: 1, lastPassAt: args.now, problems: [] } };
   if (state.lastPassAt && elapsed(state.lastPassAt) < args.soakSeconds) return { kind: 'wait', state };
   return { kind: 'passed' };
+}
+
+/**
+ * How long to wait before the next look while a batch validates. Healthy once,
+ * the second look is due when the soak is over, not at the first poll past it:
+ * the wait is what is left of SOAK_SECONDS, rounded up to whole seconds (a Wait
+ * state's unit), and never more than a poll, so a pause or cancel requested
+ * meanwhile is seen as soon as before. With no soak that is 0: the second look
+ * is the next step, a read of the cluster of its own after the first one's
+ * outcome is stored; "healthy twice, SOAK_SECONDS apart" is kept to the letter,
+ * and what catches a node that flaps over seconds is a soak of that many
+ * seconds, as before. Not healthy yet, it looks again a poll later.
+ */
+export function nextValidationLookSeconds(state: ValidationState, args: { now: string; soakSeconds: number; pollSeconds: number }): number {
+  if (state.passes === 0 || !state.lastPassAt) return args.pollSeconds;
+  const left = (Date.parse(state.lastPassAt) + args.soakSeconds * 1000 - Date.parse(args.now)) / 1000;
+  return Math.min(args.pollSeconds, Math.max(0, Math.ceil(left)));
 }

@@ -14,8 +14,7 @@ export function normalizeVersion(text: string): string {
 }
 
 export type UpgradePathVerdict =
-  | { ok: true; kind: 'patch' | 'minor' }
-  | { ok: false; reason: 'InvalidVersion' | 'SameVersion' | 'Downgrade' | 'SkipsMinor' | 'MajorChange'; message: string };
+  { ok: true; kind: 'patch' | 'minor' } | { ok: false; reason: 'InvalidVersion' | 'SameVersion' | 'Downgrade' | 'SkipsMinor' | 'MajorChange'; message: string };
 
 /**
  * One minor at a time, or a newer patch of the same minor; never a downgrade.
@@ -46,7 +45,11 @@ export function checkUpgradePath(from: string, to: string): UpgradePathVerdict {
  * (a cancelled or interrupted upgrade) may be upgraded to that same target to
  * finish the job.
  */
-export function checkClusterTarget(args: { serverVersion: string; oldestKubelet?: string; target: string }): UpgradePathVerdict | { ok: true; kind: 'complete' } {
+export function checkClusterTarget(args: {
+  serverVersion: string;
+  oldestKubelet?: string;
+  target: string;
+}): UpgradePathVerdict | { ok: true; kind: 'complete' } {
   const verdict = checkUpgradePath(args.serverVersion, args.target);
   if (verdict.ok || verdict.reason !== 'SameVersion' || !args.oldestKubelet) return verdict;
   const oldest = parseVersion(args.oldestKubelet);
@@ -59,7 +62,7 @@ export function checkClusterTarget(args: { serverVersion: string; oldestKubelet?
  * How many minors a kubelet may lag the API server: 3 from 1.28 on (KEP-3935),
  * 2 before it (2 from 1.25, when the policy was written as n-2).
  */
-export function maxKubeletLag(controlPlaneMinor: number): number {
+function maxKubeletLag(controlPlaneMinor: number): number {
   return controlPlaneMinor >= 28 ? 3 : 2;
 }
 

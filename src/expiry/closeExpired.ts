@@ -1,17 +1,19 @@
-import type { ClusterDriver } from '../cluster/clusterDriver.js';
+import type { ClusterDriver } from '../kube/clusterDriver.js';
 import { isExpired } from '../domain/expiry.js';
 import type { Upgrade } from '../domain/upgrade.js';
-import { finishUpgrade } from '../domain/upgradeLifecycle.js';
+import { markFinished } from '../domain/upgradeLifecycle.js';
 import { getCluster, unlockCluster } from '../store/clusters.js';
 import type { Db } from '../store/db.js';
 import { deleteEvents } from '../store/events.js';
-import { createUpgrade, getUpgrade, updateUpgrade } from '../store/upgrades.js';
+import { insertUpgrade, getUpgrade, updateUpgrade } from '../store/upgrades.js';
 import type { Cluster } from '../store/clusters.js';
 
 export interface CloseContext {
   db: Db;
   now(): string;
   driverFor(cluster: Cluster): Promise<ClusterDriver>;
+  /** this installation's name, as the Lease in the cluster records it */
+  config?: { installation: string };
 }
 
 export type CloseOutcome = 'closed' | 'already-closed' | 'not-expired' | 'gone';
@@ -30,11 +32,11 @@ export async function closeExpiredUpgrade(ctx: CloseContext, ids: { clusterId: s
     if (!deleted) return 'gone';
     // TTL removed the item: put back a tombstone so the upgrade still reads as expired.
     const { expiresAt: _e, ...rest } = deleted;
-    await createUpgrade(ctx.db, { ...rest, status: 'expired', phase: 'done', currentBatch: null, updatedAt: now }).catch(() => undefined);
+    await insertUpgrade(ctx.db, { ...rest, status: 'expired', phase: 'done', currentBatch: null, updatedAt: now }).catch(() => undefined);
     u = (await getUpgrade(ctx.db, ids.clusterId, ids.upgradeId)) ?? deleted;
   } else if (u.status === 'paused') {
     if (!isExpired(u, now)) return 'not-expired';
-    u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.status === 'paused' ? finishUpgrade(cur, 'expired', now) : null));
+    u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.status === 'paused' ? markFinished(cur, 'expired', now) : null));
   } else if (u.status !== 'expired') {
     return 'not-expired';
   }
@@ -48,7 +50,10 @@ async function removeHelpers(ctx: CloseContext, u: Upgrade): Promise<void> {
   const cluster = await getCluster(ctx.db, u.clusterId);
   if (!cluster) return;
   try {
-    await (await ctx.driverFor(cluster)).deleteUpgradeJobs(u.id);
+    const driver = await ctx.driverFor(cluster);
+    await driver.deleteUpgradeJobs(u.id);
+    // the cluster is free again for whoever upgrades it next
+    if (ctx.config) await driver.releaseLease({ installation: ctx.config.installation, upgradeId: u.id, clusterId: u.clusterId });
   } catch {
     // An unreachable cluster must not keep the upgrade open; its Jobs are found by label and removed by the next cleanup.
   }

@@ -1,15 +1,17 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Upgrade } from '../domain/upgrade.js';
 
 /** The part of a DynamoDB Streams record the TTL handler reads. */
-const StreamRecordSchema = z.object({
-  eventName: z.string(),
-  userIdentity: z.object({ type: z.string(), principalId: z.string() }).optional(),
-  dynamodb: z.object({ OldImage: z.record(z.string(), z.unknown()).optional() }).loose(),
-}).loose();
+const StreamRecordSchema = z
+  .object({
+    eventName: z.string(),
+    userIdentity: z.object({ type: z.string(), principalId: z.string() }).optional(),
+    dynamodb: z.object({ OldImage: z.record(z.string(), z.unknown()).optional() }).loose(),
+  })
+  .loose();
 
-export const StreamEventSchema = z.object({ Records: z.array(StreamRecordSchema) });
+const StreamEventSchema = z.object({ Records: z.array(StreamRecordSchema) });
 
 /**
  * Upgrade items that DynamoDB's TTL deleted. A TTL deletion is a REMOVE made

@@ -1,20 +1,10 @@
-import type { UpgradeError } from '../domain/upgrade.js';
+import type { StatusChange } from '../domain/outbox.js';
 
-/** One change of an upgrade's status, as published for users to route (SNS, chat, paging). */
-export interface StatusChange {
-  clusterId: string;
-  upgradeId: string;
-  /** null when the upgrade was just created */
-  from: string | null;
-  to: string;
-  phase: string;
-  toVersion: string;
-  error?: UpgradeError;
-  at: string;
-}
+export type { StatusChange };
 
+/** Publishes status changes; answers the ids it delivered (a partial failure delivers some). */
 export interface Notifier {
-  publish(change: StatusChange): Promise<void>;
+  publish(changes: readonly StatusChange[]): Promise<string[]>;
 }
 
 export const EVENT_SOURCE = 'kupgrade';
@@ -24,8 +14,11 @@ export const EVENT_DETAIL_TYPE = 'Upgrade Status Changed';
 export class MemoryNotifier implements Notifier {
   readonly published: StatusChange[] = [];
   constructor(private readonly onPublish?: (change: StatusChange) => void) {}
-  async publish(change: StatusChange): Promise<void> {
-    this.published.push(change);
-    this.onPublish?.(change);
+  async publish(changes: readonly StatusChange[]): Promise<string[]> {
+    for (const change of changes) {
+      this.published.push(change);
+      this.onPublish?.(change);
+    }
+    return changes.map((c) => c.id);
   }
 }

@@ -1,7 +1,9 @@
-import type { ClusterDriver } from '../cluster/clusterDriver.js';
+import type { ClusterDriver } from '../kube/clusterDriver.js';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
 import type { Cluster } from '../store/clusters.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { PhaseWorkflow } from '../workflow/workflowPort.js';
 
 /** What a phase step needs from the outside world; tests and the local stack build their own. */
 export interface PhaseContext {
@@ -9,6 +11,10 @@ export interface PhaseContext {
   config: Config;
   driverFor(cluster: Cluster): Promise<ClusterDriver>;
   now(): string;
+  /** starts the execution a long upgrade continues in (Step Functions deployed, the local engine here) */
+  workflow?: PhaseWorkflow;
+  /** where status changes are published: the sweeper drains the outboxes a failed publish left */
+  notifier?: Notifier;
 }
 
 /** The state that flows between the state machine's Tasks. */
@@ -22,4 +28,7 @@ export interface StepState {
   /** true: a step is in flight; poll again after pollSeconds */
   wait: boolean;
   pollSeconds: number;
+  /** the history this execution has counted so far, and how much it may before it continues in a new one */
+  historyEvents?: number;
+  maxHistoryEvents?: number;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What every phase Task receives from the state machine. */
 export const StepInputSchema = z.object({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SecretStore } from './secretStore.js';
@@ -19,7 +20,8 @@ export class FileSecretStore implements SecretStore {
   async putKubeconfig(clusterId: string, kubeconfig: string): Promise<string> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = this.pathOf(clusterId);
-    const tmp = `${path}.${process.pid}.tmp`;
+    // its own temporary file per write: two registrations at once must not rename each other's
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, kubeconfig, { mode: 0o600 });
     // mode is masked by the umask on create; make sure
     await chmod(tmp, 0o600);

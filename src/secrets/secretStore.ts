@@ -17,7 +17,7 @@ export interface SecretStore {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A Secrets Manager ARN whose secret name matches `name` (a regular expression source). */
-export const secretArnPattern = (name: string) => new RegExp(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${name}$`);
+const secretArnPattern = (name: string) => new RegExp(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${name}$`);
 
 /** Whether `arn` names a Secrets Manager secret under the store's prefix, so kupgrade's functions can read it. */
 export function mayReadSecret(store: Pick<SecretStore, 'namePrefix'>, arn: string): boolean {

@@ -16,13 +16,20 @@ export class SecretsManagerStore implements SecretStore {
   async putKubeconfig(clusterId: string, kubeconfig: string): Promise<string> {
     try {
       const out = await this.client.send(
-        new CreateSecretCommand({ Name: `${this.namePrefix}${clusterId}`, SecretString: kubeconfig, Description: `kubeconfig of cluster ${clusterId}, registered with kupgrade` }),
+        new CreateSecretCommand({
+          Name: `${this.namePrefix}${clusterId}`,
+          SecretString: kubeconfig,
+          Description: `kubeconfig of cluster ${clusterId}, registered with kupgrade`,
+        }),
       );
       return out.ARN!;
     } catch (err) {
       // Not overwritten: a concurrent registration of the same name may own it.
       if ((err as { name?: string }).name === 'ResourceExistsException') {
-        throw new ConflictError(`a secret ${this.namePrefix}${clusterId} already exists`, `another registration of ${clusterId} is under way, or a stale secret remains: delete it in Secrets Manager, then register again`);
+        throw new ConflictError(
+          `a secret ${this.namePrefix}${clusterId} already exists`,
+          `another registration of ${clusterId} is under way, or a stale secret remains: delete it in Secrets Manager, then register again`,
+        );
       }
       throw err;
     }
@@ -42,4 +49,3 @@ export class SecretsManagerStore implements SecretStore {
     }
   }
 }
-

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { UpgradeRecipe } from '../cluster/clusterDriver.js';
+import type { UpgradeRecipe } from '../kube/clusterDriver.js';
 import type { MaintenanceWindow } from '../domain/maintenanceWindow.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { isExpired } from '../domain/expiry.js';
@@ -14,6 +14,8 @@ export interface Cluster {
   version: string;
   /** the oldest kubelet last seen: behind `version` after a cancelled upgrade */
   oldestKubelet?: string;
+  /** which physical cluster this is: the UID of its kube-system namespace (store/identities.ts holds it to one registration) */
+  identity?: string;
   /** where the kubeconfig lives: `file:<path>` locally, a Secrets Manager ARN when deployed; never the secret */
   kubeconfigRef: string;
   recipe?: UpgradeRecipe;
@@ -96,7 +98,7 @@ export interface ClusterLock {
 }
 
 /** How long a lock may point at an upgrade item that was never written before it counts as a crashed start. */
-export const ORPHAN_LOCK_MS = 60_000;
+const ORPHAN_LOCK_MS = 60_000;
 
 /** The condition that the lock is still exactly `lock`: same holder, taken at the same time. */
 const sameLock = (lock: ClusterLock) => ({
@@ -153,7 +155,9 @@ export async function setClusterVersion(db: Db, clusterId: string, versions: { v
     new UpdateCommand({
       TableName: db.table,
       Key: keys.cluster(clusterId),
-      UpdateExpression: versions.oldestKubelet ? 'SET version = :v, oldestKubelet = :k, updatedAt = :now' : 'SET version = :v, updatedAt = :now REMOVE oldestKubelet',
+      UpdateExpression: versions.oldestKubelet
+        ? 'SET version = :v, oldestKubelet = :k, updatedAt = :now'
+        : 'SET version = :v, updatedAt = :now REMOVE oldestKubelet',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':v': versions.version, ':now': now, ...(versions.oldestKubelet ? { ':k': versions.oldestKubelet } : {}) },
     }),
@@ -163,7 +167,7 @@ export async function setClusterVersion(db: Db, clusterId: string, versions: { v
 /**
  * Deletes the cluster item if no live upgrade holds it. A lock left by an
  * upgrade that ended or expired, or by a start that crashed, is recognised as
- * startUpgrade recognises it, and the delete is then conditional on exactly
+ * createUpgrade recognises it, and the delete is then conditional on exactly
  * that lock, so it never removes a cluster a new start has just locked.
  */
 export async function deleteCluster(db: Db, clusterId: string, now: string): Promise<void> {
@@ -207,5 +211,23 @@ export async function setMaintenanceWindow(db: Db, clusterId: string, window: Ma
   } catch (err) {
     if (isConditionFailure(err)) throw new NotFoundError(`no cluster with id ${clusterId}`);
     throw err;
+  }
+}
+
+/** Records the identity of a cluster registered before identities were read (its claim is made first). */
+export async function setClusterIdentity(db: Db, clusterId: string, identity: string, now: string): Promise<void> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.cluster(clusterId),
+        UpdateExpression: 'SET #i = :i, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#i)',
+        ExpressionAttributeNames: { '#i': 'identity' },
+        ExpressionAttributeValues: { ':i': identity, ':now': now },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
   }
 }

@@ -1,38 +1,100 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { InvalidRequestError } from '../domain/errors.js';
+import type { StampedEvent, UpgradeEvent } from '../domain/upgrade.js';
 import { mapLimit } from '../shared/mapLimit.js';
 import { keys, queryAll, type Db } from './db.js';
-
-export interface UpgradeEvent {
-  at: string;
-  type: string;
-  message: string;
-  node?: string;
-}
 
 export async function appendEvent(db: Db, upgradeId: string, event: UpgradeEvent, expiresAt?: number): Promise<void> {
   await appendEvents(db, upgradeId, [event], expiresAt);
 }
 
-/**
- * Events that share a timestamp keep the order they were written in: the
- * key's sequence part is the write's own clock, then the index in the call
- * (steps of one invocation stamp all their events with one `now`, and a
- * batch's node events are written before the batch's own).
- */
+/** Writes per event item in flight at once: a large upgrade has tens of thousands of events, one at a time would outlast a Lambda. */
+const EVENT_WRITE_CONCURRENCY = 32;
+
+/** Events not carried by a write of their own: keyed now and written at once. */
 export async function appendEvents(db: Db, upgradeId: string, events: readonly UpgradeEvent[], expiresAt?: number): Promise<void> {
+  await putEvents(db, upgradeId, stampEvents(events), expiresAt);
+}
+
+/**
+ * Gives events their keys now, so that writing them again later writes the
+ * same items. Events that share a timestamp keep the order they were decided
+ * in: the key's sequence part is this process's write clock, then the index
+ * (steps of one invocation stamp all their events with one `now`, and a
+ * batch's node events are stamped before the batch's own).
+ */
+export function stampEvents(events: readonly UpgradeEvent[]): StampedEvent[] {
+  if (!events.length) return [];
   const clock = String(nextWriteClock()).padStart(15, '0');
   const writer = randomBytes(3).toString('hex');
-  for (const [i, event] of events.entries()) {
-    const seq = `${clock}-${String(i).padStart(5, '0')}-${writer}`;
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...keys.event(upgradeId, event.at, seq), ...event, ...(expiresAt ? { expiresAt } : {}) },
-      }),
-    );
-  }
+  return events.map((event, i) => ({ ...event, seq: `${clock}-${String(i).padStart(5, '0')}-${writer}` }));
+}
+
+/** Several at once (a batch of 50 nodes tells 150 events in one step); their keys, not the order of the writes, keep their order. */
+export async function putEvents(db: Db, upgradeId: string, stamped: readonly StampedEvent[], expiresAt?: number): Promise<void> {
+  await mapLimit(stamped, EVENT_WRITE_CONCURRENCY, ({ seq, ...event }) =>
+    db.doc
+      .send(new PutCommand({ TableName: db.table, Item: { ...keys.event(upgradeId, event.at, seq), ...event, ...(expiresAt ? { expiresAt } : {}) } }))
+      .then(() => undefined),
+  );
+  if (stamped.length) rememberWritten(upgradeId, stamped);
+}
+
+/**
+ * Writes out the events a write left pending in its item, unless they are
+ * known to be stored: written by this process, or read back. Called before the
+ * item is written again, so a step cut short between its write and its
+ * events loses none, and the same keys double none.
+ */
+export async function writePendingEvents(db: Db, upgradeId: string, pending: readonly StampedEvent[] | undefined, expiresAt?: number): Promise<void> {
+  if (!pending?.length || isKnownWritten(upgradeId, pending)) return;
+  const stored = await storedKeys(
+    db,
+    pending.map((e) => keys.event(upgradeId, e.at, e.seq)),
+  );
+  await putEvents(
+    db,
+    upgradeId,
+    pending.filter((e) => !stored.has(keys.event(upgradeId, e.at, e.seq).sk)),
+    expiresAt,
+  );
+  rememberWritten(upgradeId, pending);
+}
+
+/** The sort keys of those of `wanted` that are stored (GetItem, which every role that writes events may already call). */
+async function storedKeys(db: Db, wanted: readonly { pk: string; sk: string }[]): Promise<Set<string>> {
+  const found = await mapLimit(wanted, EVENT_WRITE_CONCURRENCY, async (Key) => {
+    const out = await db.doc.send(new GetCommand({ TableName: db.table, Key, ConsistentRead: true, ProjectionExpression: 'sk' }));
+    return out.Item ? Key.sk : undefined;
+  });
+  return new Set(found.filter((sk) => sk !== undefined));
+}
+
+/** The last events this process wrote out, by upgrade: an idle poll need not read them back. Bounded, as a Lambda lives long. */
+const written = new Set<string>();
+const WRITTEN_KEPT = 1000;
+const lastKey = (pending: readonly StampedEvent[]) => pending[pending.length - 1]!.seq;
+const isKnownWritten = (upgradeId: string, pending: readonly StampedEvent[]) => written.has(`${upgradeId}|${lastKey(pending)}`);
+function rememberWritten(upgradeId: string, stamped: readonly StampedEvent[]): void {
+  written.add(`${upgradeId}|${lastKey(stamped)}`);
+  if (written.size > WRITTEN_KEPT) written.delete(written.values().next().value!);
+}
+
+/**
+ * The most event text one item carries. A batch of a big cluster tells three
+ * events for each of its hundreds of nodes in one step: carried, they would
+ * push the item past DynamoDB's 400 KB. Past this budget a write's events
+ * are not carried, only written after it, as before the outbox (a step cut
+ * short in between then loses them).
+ */
+const CARRIED_EVENTS_BYTES = 64 * 1024;
+
+/** The item with exactly these events pending, when they fit: none left from the write before (they are written out by then). */
+export function withPendingEvents<T extends { pendingEvents?: StampedEvent[] }>(item: T, stamped: StampedEvent[]): T {
+  const { pendingEvents: _written, ...rest } = item;
+  const fits = stamped.length > 0 && Buffer.byteLength(JSON.stringify(stamped)) <= CARRIED_EVENTS_BYTES;
+  return (fits ? { ...rest, pendingEvents: stamped } : rest) as T;
 }
 
 let lastWriteClock = 0;
@@ -52,14 +114,12 @@ const eventOf = (item: Record<string, unknown>): UpgradeEvent => ({
   type: item.type as string,
   message: item.message as string,
   ...(item.node ? { node: item.node as string } : {}),
+  ...(item.by ? { by: item.by as string } : {}),
 });
 
 export async function listEvents(db: Db, upgradeId: string): Promise<UpgradeEvent[]> {
   return (await queryAll(db, eventKeys(upgradeId))).map(eventOf);
 }
-
-/** Writes per event item in flight at once: a large upgrade has tens of thousands of events, one at a time would outlast a Lambda. */
-const EVENT_WRITE_CONCURRENCY = 32;
 
 async function eachEventKey(db: Db, upgradeId: string, fn: (key: { pk: string; sk: string }) => Promise<void>): Promise<number> {
   const items = await queryAll(db, { ...eventKeys(upgradeId), ProjectionExpression: 'pk, sk' });
@@ -70,13 +130,15 @@ async function eachEventKey(db: Db, upgradeId: string, fn: (key: { pk: string; s
 /** Gives every event of the upgrade the paused upgrade's TTL, or takes it away on resume. */
 export async function setEventsExpiry(db: Db, upgradeId: string, expiresAt: number | undefined): Promise<number> {
   return eachEventKey(db, upgradeId, (Key) =>
-    db.doc.send(
-      new UpdateCommand(
-        expiresAt === undefined
-          ? { TableName: db.table, Key, UpdateExpression: 'REMOVE expiresAt' }
-          : { TableName: db.table, Key, UpdateExpression: 'SET expiresAt = :e', ExpressionAttributeValues: { ':e': expiresAt } },
-      ),
-    ).then(() => undefined),
+    db.doc
+      .send(
+        new UpdateCommand(
+          expiresAt === undefined
+            ? { TableName: db.table, Key, UpdateExpression: 'REMOVE expiresAt' }
+            : { TableName: db.table, Key, UpdateExpression: 'SET expiresAt = :e', ExpressionAttributeValues: { ':e': expiresAt } },
+        ),
+      )
+      .then(() => undefined),
   );
 }
 
@@ -95,7 +157,8 @@ export async function listEventsPage(db: Db, upgradeId: string, opts: { limit: n
   let start: Record<string, unknown> | undefined;
   if (opts.cursor) {
     const sk = Buffer.from(opts.cursor, 'base64url').toString('utf8');
-    if (!sk.startsWith('EVENT#')) throw new InvalidRequestError('the cursor is not one this API returned', 'pass the nextCursor of the previous page, or none for the first page');
+    if (!sk.startsWith('EVENT#'))
+      throw new InvalidRequestError('the cursor is not one this API returned', 'pass the nextCursor of the previous page, or none for the first page');
     start = { pk: `UPGRADE#${upgradeId}`, sk };
   }
   const page = await db.doc.send(new QueryCommand({ TableName: db.table, ...eventKeys(upgradeId), Limit: opts.limit, ExclusiveStartKey: start }));

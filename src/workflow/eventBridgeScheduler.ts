@@ -8,7 +8,7 @@ import type { SchedulerPort } from './schedulerPort.js';
  * execution, so a repeated delivery is refused by Step Functions instead of
  * starting a second execution of one upgrade.
  */
-export const startExecutionTarget = (stateMachineArn: string): string => `arn:${stateMachineArn.split(':')[1] || 'aws'}:scheduler:::aws-sdk:sfn:startExecution`;
+const startExecutionTarget = (stateMachineArn: string): string => `arn:${stateMachineArn.split(':')[1] || 'aws'}:scheduler:::aws-sdk:sfn:startExecution`;
 
 /**
  * EventBridge Scheduler one-time schedules that start the state machine; they

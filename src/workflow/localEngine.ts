@@ -1,17 +1,17 @@
 import './polyfills.js';
 import { readFileSync } from 'node:fs';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { ExecutionAlreadyExistsError, type WorkflowPort } from './workflowPort.js';
+import { ExecutionAlreadyExistsError, type ExecutionStatus, type PhaseWorkflow } from './workflowPort.js';
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
 /** An event of aws-local-stepfunctions' execution log (the package does not export its type). */
-export interface LocalEvent {
+interface LocalEvent {
   type: string;
   state?: { name: string; type: string };
 }
 
-export const ASL_PATH = new URL('../../statemachine/upgrade.asl.json', import.meta.url);
+const ASL_PATH = new URL('../../statemachine/upgrade.asl.json', import.meta.url);
 
 export function loadDefinition(path: URL | string = ASL_PATH): StateMachineDefinition {
   return JSON.parse(readFileSync(path, 'utf8')) as StateMachineDefinition;
@@ -39,8 +39,8 @@ export function taskHandlersByState(definition: StateMachineDefinition, handlers
 
 export interface LocalWorkflowOptions {
   handlers: Record<string, TaskHandler>;
-  /** milliseconds for every Wait state (the deployed machine waits POLL_SECONDS) */
-  waitMs: number;
+  /** milliseconds for every Wait state (the deployed machine waits POLL_SECONDS); omitted, each waits as the ASL says, in real time (bench/overhead.ts) */
+  waitMs?: number;
   /** milliseconds between Retry attempts (default: the ASL's own intervals) */
   retryMs?: number;
   definition?: StateMachineDefinition;
@@ -58,7 +58,7 @@ interface LocalExecution {
 }
 
 /** The same ASL file, run in-process by aws-local-stepfunctions with each Task calling the Lambda's own handler. */
-export class LocalWorkflow implements WorkflowPort {
+export class LocalWorkflow implements PhaseWorkflow {
   private readonly machine: StateMachine;
   private readonly definition: StateMachineDefinition;
   private readonly taskHandlers: Record<string, TaskHandler>;
@@ -96,7 +96,8 @@ export class LocalWorkflow implements WorkflowPort {
       return { executionArn };
     }
     const states = Object.entries(this.definition.States) as [string, { Type: string }][];
-    const waitTimeOverrides = Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, this.options.waitMs]));
+    const waitMs = this.options.waitMs;
+    const waitTimeOverrides = waitMs === undefined ? undefined : Object.fromEntries(states.filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, waitMs]));
     const retryIntervalOverrides =
       this.options.retryMs === undefined ? undefined : Object.fromEntries(states.filter(([, s]) => s.Type === 'Task').map(([n]) => [n, this.options.retryMs!]));
     const run = this.machine.run(args.input as never, {
@@ -131,6 +132,10 @@ export class LocalWorkflow implements WorkflowPort {
     if (!e) throw new Error(`no local execution named ${name}`);
     await e.result;
     return { status: e.status, output: e.output, error: e.error };
+  }
+
+  async executionStatus(name: string): Promise<ExecutionStatus | undefined> {
+    return Promise.resolve(this.executions.get(name)?.status);
   }
 
   running(): string[] {

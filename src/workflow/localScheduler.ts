@@ -15,7 +15,9 @@ export class LocalScheduler implements SchedulerPort {
     const delay = Math.max(0, Date.parse(args.at) - this.now());
     const timer = setTimeout(() => {
       this.timers.delete(args.name);
-      void this.workflow.startExecution({ name: args.name, input: args.input }).catch((err: Error) => console.error(`scheduled start ${args.name}: ${err.message}`));
+      void this.workflow
+        .startExecution({ name: args.name, input: args.input })
+        .catch((err: Error) => console.error(`scheduled start ${args.name}: ${err.message}`));
     }, delay);
     timer.unref();
     this.timers.set(args.name, timer);

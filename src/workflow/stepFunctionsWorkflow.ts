@@ -1,8 +1,8 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ExecutionAlreadyExistsError, type WorkflowPort } from './workflowPort.js';
+import { ExecutionAlreadyExistsError, type ExecutionStatus, type PhaseWorkflow } from './workflowPort.js';
 
 /** The deployed state machine; the only module that uses the Step Functions SDK. */
-export class StepFunctionsWorkflow implements WorkflowPort {
+export class StepFunctionsWorkflow implements PhaseWorkflow {
   constructor(
     private readonly stateMachineArn: string,
     private readonly client: SFNClient = new SFNClient({}),
@@ -16,10 +16,25 @@ export class StepFunctionsWorkflow implements WorkflowPort {
     } catch (err) {
       if ((err as { name?: string }).name !== 'ExecutionAlreadyExists') throw err;
       // Step Functions answers a repeat with identical input as a success only while the first runs; treat any identical repeat as one.
-      const executionArn = this.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${args.name}`;
+      const executionArn = this.executionArn(args.name);
       const existing = await this.client.send(new DescribeExecutionCommand({ executionArn }));
       if (existing.input !== input) throw new ExecutionAlreadyExistsError(args.name);
       return { executionArn };
     }
+  }
+
+  async executionStatus(name: string): Promise<ExecutionStatus | undefined> {
+    try {
+      const out = await this.client.send(new DescribeExecutionCommand({ executionArn: this.executionArn(name) }));
+      return out.status as ExecutionStatus;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ExecutionDoesNotExist') return undefined;
+      throw err;
+    }
+  }
+
+  /** An execution's ARN from its name: the machine's ARN with `execution` for `stateMachine` (no call needed). */
+  private executionArn(name: string): string {
+    return this.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
   }
 }

@@ -4,7 +4,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDb, type Db } from '../../src/store/db.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const TOKEN = 'e2e-token-0123456789abcdef';
+const TOKEN = 'e2e-token-0123456789abcdef';
 
 export interface ChildStack {
   url: string;
@@ -16,11 +16,22 @@ export interface ChildStack {
 }
 
 /** `npm start` as a user runs it (node + tsx, no npm wrapper so a signal reaches the stack itself). */
-export async function startChildStack(dataDir: string, env: Record<string, string> = {}): Promise<ChildStack> {
+export async function startChildStack(dataDir: string, env: Record<string, string> = {}, args: string[] = []): Promise<ChildStack> {
   const { NODE_OPTIONS: _n, ...inherited } = process.env;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
     cwd: ROOT,
-    env: { ...inherited, PORT: '0', KUPGRADE_TOKEN: TOKEN, KUPGRADE_DATA_DIR: dataDir, POLL_SECONDS: '0.05', KUPGRADE_DEMO_UPGRADE_SECONDS: '0.2', POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+    env: {
+      ...inherited,
+      PORT: '0',
+      KUPGRADE_TOKEN: TOKEN,
+      KUPGRADE_DATA_DIR: dataDir,
+      POLL_SECONDS: '0.05',
+      KUPGRADE_DEMO_UPGRADE_SECONDS: '0.2',
+      // a small demo (10 workers), enough for these tests; the README's walk-through runs the default one
+      KUPGRADE_DEMO_WORKERS: '10',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

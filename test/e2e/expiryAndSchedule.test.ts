@@ -29,9 +29,15 @@ describe('the local stack with UPGRADE_EXPIRY_SECONDS=5 and SWEEP_SECONDS=1', ()
     const started = await api('POST', '/clusters/demo/upgrades', { targetVersion: '1.32.6' });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
-    await until(() => upgradeOf(id), (u) => u.phase === 'nodes' && u.batches.length >= 1);
+    await until(
+      () => upgradeOf(id),
+      (u) => u.phase === 'nodes' && u.batches.length >= 1,
+    );
     expect((await api('POST', `/clusters/demo/upgrades/${id}/pause`)).status).toBe(202);
-    const paused = await until(() => upgradeOf(id), (u) => u.status === 'paused');
+    const paused = await until(
+      () => upgradeOf(id),
+      (u) => u.status === 'paused',
+    );
     const pausedAt = Date.parse(paused.pausedAt);
     expect(Date.parse(paused.expiresAt) - pausedAt).toBeGreaterThanOrEqual(5000);
     expect(Date.parse(paused.expiresAt) - pausedAt).toBeLessThan(6000);
@@ -48,7 +54,11 @@ describe('the local stack with UPGRADE_EXPIRY_SECONDS=5 and SWEEP_SECONDS=1', ()
     expect((await upgradeOf(id)).status).toBe('paused');
 
     // no read shows it live once its expiry has passed, even before the sweeper closes it
-    const expired = await until(() => upgradeOf(id), (u) => u.status === 'expired', 20_000);
+    const expired = await until(
+      () => upgradeOf(id),
+      (u) => u.status === 'expired',
+      20_000,
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(pausedAt + 5000);
     expect(expired.phase).toBe('done');
     expect((await api('GET', `/clusters/demo/upgrades/${id}/events`)).body.events).toEqual([]);
@@ -74,7 +84,9 @@ describe('the local stack with UPGRADE_EXPIRY_SECONDS=5 and SWEEP_SECONDS=1', ()
     const before = await scanAll(stack.db);
     const past = await api('POST', '/clusters/demo/upgrades', { targetVersion: '1.32.6', startAt: '2020-01-01T00:00:00Z' });
     expect([past.status, past.body.error.code]).toEqual([400, 'InvalidRequest']);
-    const bad = await api('PUT', '/clusters/demo/maintenance-window', { maintenanceWindow: { days: ['someday'], start: '25:00', end: '01:00', timeZone: 'UTC' } });
+    const bad = await api('PUT', '/clusters/demo/maintenance-window', {
+      maintenanceWindow: { days: ['someday'], start: '25:00', end: '01:00', timeZone: 'UTC' },
+    });
     expect(bad.status).toBe(400);
     expect(await scanAll(stack.db)).toEqual(before);
 

@@ -36,6 +36,7 @@ async function refused(method: string, path: string, body: unknown, status: numb
   const res = await api(method, path, body, { raw });
   expect([method, path, res.status, res.body?.error?.code]).toEqual([method, path, status, code]);
   expect(typeof res.body.error.message).toBe('string');
+  expect(typeof res.body.error.remedy).toBe('string');
   expect(await scanAll(stack.db)).toEqual(before);
 }
 
@@ -83,7 +84,10 @@ describe('the local stack over HTTP', () => {
     // Act: the check alone
     const check = await api('POST', '/clusters/alpha/checks', { targetVersion: '1.32.6' });
     expect(check.status).toBe(202);
-    const report = await until(() => api('GET', `/clusters/alpha/checks/${check.body.id}`).then((r) => r.body), (c) => c.status !== 'running');
+    const report = await until(
+      () => api('GET', `/clusters/alpha/checks/${check.body.id}`).then((r) => r.body),
+      (c) => c.status !== 'running',
+    );
     expect(report.status).toBe('passed');
     expect(report.results.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['api-server', 'target-version', 'nodes-ready']));
 
@@ -97,7 +101,10 @@ describe('the local stack over HTTP', () => {
       if (u.masters.current !== null && currents.at(-1) !== u.masters.current) currents.push(u.masters.current);
       if (upgraded.at(-1) !== u.nodes.upgraded) upgraded.push(u.nodes.upgraded);
     };
-    await until(() => getUpgrade('alpha', id), (u) => (watch(u), u.batches.length >= 2 && u.batches.at(-1).status === 'running'));
+    await until(
+      () => getUpgrade('alpha', id),
+      (u) => (watch(u), u.batches.length >= 2 && u.batches.at(-1).status === 'running'),
+    );
     expect(currents).toEqual([1, 2, 3]);
 
     // A second upgrade and a cancel while it runs are refused, and change neither the cluster nor the upgrade.
@@ -114,13 +121,21 @@ describe('the local stack over HTTP', () => {
     // Act: pause
     const pausing = await api('POST', `/clusters/alpha/upgrades/${id}/pause`);
     expect([pausing.status, pausing.body.status]).toEqual([202, 'pausing']);
-    const paused = await until(() => getUpgrade('alpha', id), (u) => (watch(u), u.status === 'paused'));
+    const paused = await until(
+      () => getUpgrade('alpha', id),
+      (u) => (watch(u), u.status === 'paused'),
+    );
     expect(paused.expiresAt).toEqual(expect.any(String));
     expect(Date.parse(paused.expiresAt)).toBeGreaterThan(Date.now());
-    expect((await api('GET', '/clusters')).body.clusters).toContainEqual(expect.objectContaining({ id: 'alpha', upgrade: { id, status: 'paused', phase: 'nodes' } }));
+    expect((await api('GET', '/clusters')).body.clusters).toContainEqual(
+      expect.objectContaining({ id: 'alpha', upgrade: { id, status: 'paused', phase: 'nodes' } }),
+    );
 
     // Pausing also gives the upgrade's events its TTL, just after the status write: let that settle first.
-    await until(() => scanAll(stack.db), (items) => items.filter((i) => i.pk === `UPGRADE#${id}` && String(i.sk).startsWith('EVENT#')).every((i) => i.expiresAt !== undefined));
+    await until(
+      () => scanAll(stack.db),
+      (all) => all.filter((i) => i.pk === `UPGRADE#${id}` && String(i.sk).startsWith('EVENT#')).every((i) => i.expiresAt !== undefined),
+    );
     // Refused while paused: nothing changes.
     await refused('POST', `/clusters/alpha/upgrades/${id}/pause`, undefined, 409, 'Conflict');
     await refused('POST', '/clusters/alpha/upgrades', { targetVersion: '1.32.6' }, 409, 'Conflict');
@@ -130,7 +145,10 @@ describe('the local stack over HTTP', () => {
     // Act: resume, watched to the end
     const resumed = await api('POST', `/clusters/alpha/upgrades/${id}/resume`);
     expect([resumed.status, resumed.body.status, resumed.body.expiresAt]).toEqual([202, 'running', null]);
-    const done = await until(() => getUpgrade('alpha', id), (u) => (watch(u), u.status !== 'running'));
+    const done = await until(
+      () => getUpgrade('alpha', id),
+      (u) => (watch(u), u.status !== 'running'),
+    );
 
     // Assess
     expect(done).toMatchObject({ status: 'succeeded', phase: 'done', masters: { total: 3, upgraded: 3, current: null }, nodes: { total: 10, upgraded: 10 } });
@@ -150,12 +168,21 @@ describe('the local stack over HTTP', () => {
   it('pauses and cancels an upgrade on a second cluster, leaving the upgraded nodes upgraded', async () => {
     await register('beta', '1.31.4', 6);
     const { body: u } = await api('POST', '/clusters/beta/upgrades', { targetVersion: '1.31.10' });
-    await until(() => getUpgrade('beta', u.id), (x) => x.phase === 'nodes' && x.batches.length >= 1);
+    await until(
+      () => getUpgrade('beta', u.id),
+      (x) => x.phase === 'nodes' && x.batches.length >= 1,
+    );
     expect((await api('POST', `/clusters/beta/upgrades/${u.id}/pause`)).status).toBe(202);
-    await until(() => getUpgrade('beta', u.id), (x) => x.status === 'paused');
+    await until(
+      () => getUpgrade('beta', u.id),
+      (x) => x.status === 'paused',
+    );
     const cancel = await api('POST', `/clusters/beta/upgrades/${u.id}/cancel`);
     expect(cancel.status).toBe(202);
-    const ended = await until(() => getUpgrade('beta', u.id), (x) => x.status === 'cancelled');
+    const ended = await until(
+      () => getUpgrade('beta', u.id),
+      (x) => x.status === 'cancelled',
+    );
     expect(ended.phase).toBe('done');
     const nodes = (await api('GET', '/clusters/beta')).body.nodes;
     expect(nodes.every((n: { unschedulable: boolean }) => !n.unschedulable)).toBe(true);
@@ -188,10 +215,17 @@ describe('the local stack over HTTP', () => {
     await refused('GET', '/clusters/Not_An_Id', undefined, 400, 'ValidationFailed');
     await refused('POST', '/clusters', { name: 'gamma', kubeconfig: sims.at(-1)!.kubeconfig }, 409, 'Conflict');
     await refused('POST', '/clusters', { name: 'delta' }, 400, 'ValidationFailed');
-    await refused('POST', '/clusters', { name: 'delta', kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: []\n' }, 422, 'KubeconfigInvalid');
+    // an incomplete kubeconfig is the caller's input (400, saying what is missing); 422 is for a cluster that cannot be reached (issue 17)
+    await refused('POST', '/clusters', { name: 'delta', kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: []\n' }, 400, 'KubeconfigInvalid');
     const unreachable = sims.at(-1)!.kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1');
     await refused('POST', '/clusters', { name: 'delta', kubeconfig: unreachable }, 422, 'ClusterUnreachable');
-    await refused('POST', '/clusters', { name: 'delta', kubeconfigSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other/x' }, 400, 'ValidationFailed');
+    await refused(
+      'POST',
+      '/clusters',
+      { name: 'delta', kubeconfigSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:other/x' },
+      400,
+      'ValidationFailed',
+    );
     await refused('PUT', '/clusters/gamma', {}, 405, 'MethodNotAllowed');
     await refused('GET', '/nothing-here', undefined, 404, 'RouteNotFound');
   });
@@ -204,14 +238,28 @@ describe('the local stack over HTTP', () => {
     expect([a.status, b.status].sort()).toEqual([202, 409]);
     const winner = a.status === 202 ? a.body : b.body;
     expect((await api('GET', '/clusters/gamma/upgrades')).body.upgrades.map((u: { id: string }) => u.id)).toEqual([winner.id]);
-    expect((await until(() => getUpgrade('gamma', winner.id), (u) => u.status !== 'running')).status).toBe('succeeded');
+    expect(
+      (
+        await until(
+          () => getUpgrade('gamma', winner.id),
+          (u) => u.status !== 'running',
+        )
+      ).status,
+    ).toBe('succeeded');
   });
 
   it('unregisters a cluster without an active upgrade and forgets its secret, even if an ended upgrade left its lock', async () => {
     // Prepare: the lock as a crash between the upgrade's end and its unlock leaves it
     const [ended] = (await api('GET', '/clusters/gamma/upgrades')).body.upgrades;
     expect(ended.status).toBe('succeeded');
-    await stack.db.doc.send(new UpdateCommand({ TableName: stack.db.table, Key: { pk: 'CLUSTER#gamma', sk: 'META' }, UpdateExpression: 'SET activeUpgradeId = :u, lockedAt = :t', ExpressionAttributeValues: { ':u': ended.id, ':t': ended.updatedAt } }));
+    await stack.db.doc.send(
+      new UpdateCommand({
+        TableName: stack.db.table,
+        Key: { pk: 'CLUSTER#gamma', sk: 'META' },
+        UpdateExpression: 'SET activeUpgradeId = :u, lockedAt = :t',
+        ExpressionAttributeValues: { ':u': ended.id, ':t': ended.updatedAt },
+      }),
+    );
 
     // Act / Assess
     expect((await api('DELETE', '/clusters/gamma')).status).toBe(204);

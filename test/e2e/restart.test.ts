@@ -42,7 +42,10 @@ describe('the local stack after a kill', () => {
     expect(stack.output()).toContain(`carrying on with running upgrades: ${id}`);
     const clusters = (await api(stack, 'GET', '/clusters')).body.clusters;
     expect(clusters).toContainEqual(expect.objectContaining({ id: 'demo', upgrade: expect.objectContaining({ id }) }));
-    const done = await until(() => api(stack!, 'GET', `/clusters/demo/upgrades/${id}`).then((r) => r.body), (u) => u.status !== 'running');
+    const done = await until(
+      () => api(stack!, 'GET', `/clusters/demo/upgrades/${id}`).then((r) => r.body),
+      (u) => u.status !== 'running',
+    );
     expect(done).toMatchObject({ status: 'succeeded', phase: 'done', nodes: { total: 10, upgraded: 10 } });
     expect(done.nodes.upgraded).toBeGreaterThanOrEqual(before.nodes.upgraded);
     const demo = (await api(stack, 'GET', '/clusters/demo')).body;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeSim } from '../../local/kube-sim/index.js';
-import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
+import { createKubernetesDriver } from '../../src/kube/k8sDriver.js';
 import { cordonByOperator } from '../helpers/simOps.js';
 
 describe('kube-sim persistence', () => {

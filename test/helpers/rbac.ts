@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 
-export interface PolicyRule {
+interface PolicyRule {
   apiGroups?: string[];
   resources?: string[];
   resourceNames?: string[];
@@ -25,7 +25,7 @@ export interface RbacObject {
   subjects?: { kind: string; name: string; namespace?: string }[];
 }
 
-export interface ResourceAttributes {
+interface ResourceAttributes {
   kind: 'resource';
   verb: string;
   group: string;
@@ -35,7 +35,7 @@ export interface ResourceAttributes {
   namespace?: string;
   name?: string;
 }
-export interface NonResourceAttributes {
+interface NonResourceAttributes {
   kind: 'nonResource';
   verb: string;
   path: string;
@@ -108,7 +108,7 @@ export function requestAttributes(method: string, path: string, query: Record<st
 const has = (list: string[] | undefined, value: string) => (list ?? []).includes('*') || (list ?? []).includes(value);
 
 /** One rule against one request, as the RBAC authorizer matches them (k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac). */
-export function ruleAllows(rule: PolicyRule, a: Attributes): boolean {
+function ruleAllows(rule: PolicyRule, a: Attributes): boolean {
   if (!has(rule.verbs, a.verb)) return false;
   if (a.kind === 'nonResource') {
     return (rule.nonResourceURLs ?? []).some((u) => u === '*' || u === a.path || (u.endsWith('*') && a.path.startsWith(u.slice(0, -1))));

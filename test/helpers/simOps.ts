@@ -25,7 +25,10 @@ export async function pinUnevictablePod(sim: KubeSim, node: string, name = 'pinn
     metadata: { name: `${name}-never`, namespace: 'default' },
     spec: { maxUnavailable: 0, selector: { matchLabels: { app: name } } },
   };
-  for (const [path, body] of [['/api/v1/namespaces/default/pods', pod], ['/apis/policy/v1/namespaces/default/poddisruptionbudgets', pdb]] as const) {
+  for (const [path, body] of [
+    ['/api/v1/namespaces/default/pods', pod],
+    ['/apis/policy/v1/namespaces/default/poddisruptionbudgets', pdb],
+  ] as const) {
     const res = await sim.request('POST', path, body);
     if (res.status !== 201) throw new Error(`create ${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   }

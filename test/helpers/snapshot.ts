@@ -48,7 +48,17 @@ export function controlPlanePods(master: string, version = '1.30.4'): SnapshotPo
 }
 
 export function pdb(name: string, over: Partial<SnapshotPdb> = {}): SnapshotPdb {
-  return { namespace: 'default', name, selector: { matchLabels: { app: name } }, maxUnavailable: 1, disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, ...over };
+  return {
+    namespace: 'default',
+    name,
+    selector: { matchLabels: { app: name } },
+    maxUnavailable: 1,
+    disruptionsAllowed: 1,
+    currentHealthy: 3,
+    desiredHealthy: 2,
+    expectedPods: 3,
+    ...over,
+  };
 }
 
 export function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
@@ -59,6 +69,7 @@ export function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
     pods: readOk([...controlPlanePods('master-1'), pod('default', 'web-1', { labels: { app: 'web' } })]),
     pdbs: readOk([pdb('web')]),
     helperJobs: readOk([]),
+    lease: readOk(null),
     recorded: { objects: [], unreadable: [] },
     ...over,
   };

@@ -1,10 +1,9 @@
-import dynalite from 'dynalite';
-import type { AddressInfo } from 'node:net';
+import { startDynalite } from './dynaliteStore.js';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../local/kube-sim/index.js';
 import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
-import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
-import { readKubeconfig } from '../../src/cluster/kubeconfigSource.js';
-import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
+import { createKubernetesDriver } from '../../src/kube/k8sDriver.js';
+import { readKubeconfig } from '../../src/kube/kubeconfigSource.js';
+import type { ClusterDriver } from '../../src/kube/clusterDriver.js';
 import { loadConfig } from '../../src/config.js';
 import type { Upgrade } from '../../src/domain/upgrade.js';
 import type { PhaseContext } from '../../src/phases/context.js';
@@ -14,7 +13,7 @@ import { createDb, type Db } from '../../src/store/db.js';
 import { ensureTable } from '../../src/store/tableSchema.js';
 import { getUpgrade, requireUpgrade } from '../../src/store/upgrades.js';
 import type { ControlDeps } from '../../src/upgrades/control.js';
-import { LocalWorkflow } from '../../src/workflow/localEngine.js';
+import { LocalWorkflow, type TaskHandler } from '../../src/workflow/localEngine.js';
 import { LocalScheduler } from '../../src/workflow/localScheduler.js';
 import { MemoryNotifier, type Notifier } from '../../src/notify/notifier.js';
 import { statusEffects } from '../../src/upgrades/statusEffects.js';
@@ -39,10 +38,18 @@ export interface TestStack {
  * cluster over HTTPS, the real Kubernetes driver and the real ASL file run
  * by aws-local-stepfunctions with the Lambda handlers.
  */
-export async function startTestStack(options: { sim?: KubeSimOptions; env?: Record<string, string>; notifier?: Notifier; now?: () => string } = {}): Promise<TestStack> {
-  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((res) => dyn.listen(0, '127.0.0.1', () => res()));
-  const endpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
+export async function startTestStack(
+  options: {
+    sim?: KubeSimOptions;
+    env?: Record<string, string>;
+    notifier?: Notifier;
+    now?: () => string;
+    /** wraps the Task handlers the local engine calls (to watch them) */
+    wrapHandlers?: (handlers: Record<string, TaskHandler>) => Record<string, TaskHandler>;
+  } = {},
+): Promise<TestStack> {
+  const dyn = await startDynalite();
+  const { endpoint } = dyn;
   const env = { TABLE_NAME: 'kupgrade-test', DYNAMODB_ENDPOINT: endpoint, POLL_SECONDS: '1', DRAIN_TIMEOUT_SECONDS: '1800', SOAK_SECONDS: '0', ...options.env };
   const config = loadConfig({ ...process.env, ...env });
   const db = createDb({ table: config.tableName, endpoint });
@@ -54,15 +61,30 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
   const driver = createKubernetesDriver(sim.kubeconfig);
   const clusterId = 'c1';
   const now = options.now ?? (() => new Date().toISOString());
-  await putCluster(db, { id: clusterId, name: 'sim', version: sim.serverVersion.replace(/^v/, ''), kubeconfigRef: `file:${sim.kubeconfigPath}`, createdAt: now(), updatedAt: now() });
+  await putCluster(db, {
+    id: clusterId,
+    name: 'sim',
+    version: sim.serverVersion.replace(/^v/, ''),
+    kubeconfigRef: `file:${sim.kubeconfigPath}`,
+    createdAt: now(),
+    updatedAt: now(),
+  });
 
   const ctx: PhaseContext = { config, db, now, driverFor: async (c) => createKubernetesDriver(await readKubeconfig(c.kubeconfigRef)) };
   setPhaseContext(ctx);
-  const workflow = new LocalWorkflow({ handlers: PHASE_HANDLERS, waitMs: 10, retryMs: 10 });
+  const workflow = new LocalWorkflow({ handlers: options.wrapHandlers ? options.wrapHandlers(PHASE_HANDLERS) : PHASE_HANDLERS, waitMs: 10, retryMs: 10 });
+  ctx.workflow = workflow;
   const scheduler = new LocalScheduler(workflow);
   const upgrade = (id: string) => requireUpgrade(db, clusterId, id);
   return {
-    db, sim, driver, workflow, ctx, clusterId, upgrade, notifier,
+    db,
+    sim,
+    driver,
+    workflow,
+    ctx,
+    clusterId,
+    upgrade,
+    notifier,
     controls: { db, workflow, now, scheduler },
     async waitForUpgrade(id, check, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
@@ -70,7 +92,8 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
         // an execution started by hand creates its upgrade a moment later
         const u = await getUpgrade(db, clusterId, id);
         if (u && check(u)) return u;
-        if (Date.now() > deadline) throw new Error(`upgrade ${id} did not reach the expected state; last: ${JSON.stringify(u && { status: u.status, phase: u.phase, error: u.error })}`);
+        if (Date.now() > deadline)
+          throw new Error(`upgrade ${id} did not reach the expected state; last: ${JSON.stringify(u && { status: u.status, phase: u.phase, error: u.error })}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -79,7 +102,7 @@ export async function startTestStack(options: { sim?: KubeSimOptions; env?: Reco
       await workflow.stopAll();
       setPhaseContext(undefined);
       await sim.close();
-      await new Promise<void>((res) => dyn.close(() => res()));
+      await dyn.stop();
     },
   };
 }

@@ -4,12 +4,12 @@ import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
 import type { PhaseContext, StepState } from '../../src/phases/context.js';
 import { runCleanup } from '../../src/phases/cleanup.js';
 import { runBatchStep } from '../../src/phases/runBatchStep.js';
-import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../local/kube-sim/annotations.js';
 import { getBatch } from '../../src/store/batches.js';
 import { requireCluster } from '../../src/store/clusters.js';
 import { listEvents } from '../../src/store/events.js';
-import { cancelRequest, pauseRequest } from '../../src/upgrades/control.js';
-import { startUpgrade } from '../../src/upgrades/startUpgrade.js';
+import { cancelUpgrade, pauseUpgrade } from '../../src/upgrades/control.js';
+import { createUpgrade } from '../../src/upgrades/createUpgrade.js';
 import type { Upgrade } from '../../src/domain/upgrade.js';
 import { annotateNode } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -30,7 +30,7 @@ function cancelAfterFirstRead(stack: TestStack, upgradeId: string): PhaseContext
       const out = await (real.send as (c: unknown, ...r: unknown[]) => Promise<unknown>)(command, ...rest);
       if (armed && command instanceof GetCommand && command.input.Key?.sk === `UPGRADE#${upgradeId}`) {
         armed = false;
-        await cancelRequest(stack.controls, stack.clusterId, upgradeId);
+        await cancelUpgrade(stack.controls, stack.clusterId, upgradeId);
       }
       return out;
     },
@@ -59,14 +59,14 @@ describe('a cancel written while a pausing upgrade reaches its stopping point', 
 
   const drive = (upgradeId: string, until: (u: Upgrade) => boolean) => driveUpgrade(stack, upgradeId, until);
 
-  const start = (upgradeId: string) => startUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId, targetVersion: target, now: new Date().toISOString() });
+  const start = (upgradeId: string) => createUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId, targetVersion: target, now: new Date().toISOString() });
 
   it('at a batch boundary: goes to cleanup instead of stopping paused with the cancel pending', async () => {
     // Prepare: the masters phase at its first boundary, a pause requested
     const input = { clusterId: stack.clusterId, upgradeId: 'upg-race-boundary' };
     await start(input.upgradeId);
     await drive(input.upgradeId, (u) => u.phase === 'masters');
-    expect(await pauseRequest(stack.controls, input.clusterId, input.upgradeId)).toMatchObject({ status: 'pausing' });
+    expect(await pauseUpgrade(stack.controls, input.clusterId, input.upgradeId)).toMatchObject({ status: 'pausing' });
 
     // Act: the step reads "pausing", the cancel lands, the step writes
     const state = await runBatchStep(cancelAfterFirstRead(stack, input.upgradeId), 'master', input);
@@ -90,7 +90,7 @@ describe('a cancel written while a pausing upgrade reaches its stopping point', 
     const input = { clusterId: stack.clusterId, upgradeId: 'upg-race-cleanup' };
     await start(input.upgradeId);
     await drive(input.upgradeId, (u) => u.phase === 'cleanup');
-    expect(await pauseRequest(stack.controls, input.clusterId, input.upgradeId)).toMatchObject({ status: 'pausing' });
+    expect(await pauseUpgrade(stack.controls, input.clusterId, input.upgradeId)).toMatchObject({ status: 'pausing' });
 
     // Act
     const state = await runCleanup(cancelAfterFirstRead(stack, input.upgradeId), input);
@@ -118,13 +118,13 @@ describe('a cancel written while a batch with a failed node is in flight', () =>
     // Prepare: the first master's upgrade will fail; it has started when the pause and then the cancel land
     const input = { clusterId: stack.clusterId, upgradeId: 'upg-race-failed-batch' };
     await annotateNode(stack.sim, 'master-1', { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
-    await startUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId: input.upgradeId, targetVersion: target, now: new Date().toISOString() });
+    await createUpgrade(stack.db, { clusterId: stack.clusterId, upgradeId: input.upgradeId, targetVersion: target, now: new Date().toISOString() });
     await driveUpgrade(stack, input.upgradeId, (u) => u.currentBatch !== null && u.phase === 'masters');
     for (let i = 0; i < 100 && !(await getBatch(stack.db, input.upgradeId, 1))?.nodes.every((n) => n.step === 'upgrading'); i++) {
       await PHASE_HANDLERS.Master!(input);
     }
-    await pauseRequest(stack.controls, input.clusterId, input.upgradeId);
-    await cancelRequest(stack.controls, input.clusterId, input.upgradeId);
+    await pauseUpgrade(stack.controls, input.clusterId, input.upgradeId);
+    await cancelUpgrade(stack.controls, input.clusterId, input.upgradeId);
 
     // Act: the steps go on, as the running execution would
     const ended = await driveUpgrade(stack, input.upgradeId, (u) => u.phase === 'done');

@@ -7,7 +7,7 @@ import { getCluster } from '../../src/store/clusters.js';
 import { keys } from '../../src/store/db.js';
 import { listEvents } from '../../src/store/events.js';
 import { getUpgrade } from '../../src/store/upgrades.js';
-import { pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -15,9 +15,9 @@ const TARGET = '1.31.10';
 
 /** Starts an upgrade and pauses it during its first worker batch. */
 async function pausedUpgrade(stack: TestStack, id: string, targetVersion = TARGET) {
-  const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion });
+  const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion });
   await stack.waitForUpgrade(u.id, (x) => x.workerBatches >= 1 && x.currentBatch !== null);
-  await pauseRequest(stack.controls, stack.clusterId, u.id);
+  await pauseUpgrade(stack.controls, stack.clusterId, u.id);
   await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
   await stack.workflow.waitFor(u.id);
   return stack.upgrade(u.id);
@@ -37,7 +37,7 @@ describe('the 15-day expiry, shortened', () => {
     expect(stamped.length).toBeGreaterThan(5);
     expect(stamped.every((e) => e.expiresAt === paused.expiresAt)).toBe(true);
 
-    await resumeRequest(stack.controls, stack.clusterId, paused.id);
+    await resumeUpgrade(stack.controls, stack.clusterId, paused.id);
     expect((await rawEvents(stack, paused.id)).every((e) => e.expiresAt === undefined)).toBe(true);
     await stack.waitForUpgrade(paused.id, (x) => x.status === 'succeeded', 60_000);
   });
@@ -58,7 +58,7 @@ describe('the 15-day expiry, shortened', () => {
     expect(stack.sim.objects('jobs', 'kube-upgrade').filter((j) => j.metadata.labels?.['kupgrade.io/upgrade-id'] === paused.id)).toEqual([]);
     // closing twice is harmless
     expect((await sweeper()).closed).toEqual([]);
-    const next = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-after-expiry', targetVersion: TARGET });
+    const next = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-after-expiry', targetVersion: TARGET });
     expect(next.status).toBe('running');
     await stack.waitForUpgrade(next.id, (x) => x.status === 'succeeded', 60_000);
   });
@@ -72,7 +72,9 @@ describe('the TTL stream handler', () => {
   afterEach(async () => stack?.stop());
 
   const removeRecord = (item: Record<string, unknown>, identity?: object) => ({
-    Records: [{ eventName: 'REMOVE', ...(identity ? { userIdentity: identity } : {}), dynamodb: { OldImage: marshall(item, { removeUndefinedValues: true }) } }],
+    Records: [
+      { eventName: 'REMOVE', ...(identity ? { userIdentity: identity } : {}), dynamodb: { OldImage: marshall(item, { removeUndefinedValues: true }) } },
+    ],
   });
 
   it('ignores a user delete, and closes the upgrade on a TTL REMOVE record', async () => {
@@ -99,6 +101,12 @@ describe('the TTL stream handler', () => {
 
 async function rawEvents(stack: TestStack, upgradeId: string) {
   const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
-  const out = await stack.db.doc.send(new QueryCommand({ TableName: stack.db.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)', ExpressionAttributeValues: { ':p': `UPGRADE#${upgradeId}`, ':e': 'EVENT#' } }));
+  const out = await stack.db.doc.send(
+    new QueryCommand({
+      TableName: stack.db.table,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':p': `UPGRADE#${upgradeId}`, ':e': 'EVENT#' },
+    }),
+  );
   return out.Items ?? [];
 }

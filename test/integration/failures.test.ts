@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { planRemainingBatches } from '../../src/domain/batchPlan.js';
 import { listBatches } from '../../src/store/batches.js';
-import { ANNOTATION_CORDONED_BY, ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
-import { requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { ANNOTATION_CORDONED_BY } from '../../src/domain/clusterMarks.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../local/kube-sim/annotations.js';
+import { startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { annotateNode, pinUnevictablePod, workerNames } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
@@ -25,7 +26,7 @@ describe('a node whose upgrade Job fails', () => {
     await annotateNode(stack.sim, failing!, { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
 
     // Act
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
 
     // Assess
@@ -41,7 +42,7 @@ describe('a node whose upgrade Job fails', () => {
 
     // Act: the operator repairs the node, then resumes
     await annotateNode(stack.sim, failing!, { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
-    await resumeRequest(stack.controls, stack.clusterId, id);
+    await resumeUpgrade(stack.controls, stack.clusterId, id);
     const done = await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000);
 
     // Assess: retried first, alone (ramp at 1), then upgraded and schedulable
@@ -68,7 +69,7 @@ describe('a PodDisruptionBudget that never allows a disruption', () => {
     // Prepare: once the precheck has passed (it fails on a zero-budget PDB), a pod on the first worker to go behind such a PDB
     const id = 'upg-pdb';
     const first = planFor(stack.clusterId)[0]![0]!;
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     await stack.waitForUpgrade(id, (x) => x.phase === 'masters');
 
     // Act
@@ -102,14 +103,16 @@ describe('a node whose upgrade never finishes', () => {
   it('fails past NODE_UPGRADE_TIMEOUT_SECONDS and pauses the upgrade naming the node and its Job, keeping the node cordoned', async () => {
     // Act
     const id = 'upg-node-timeout';
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
 
     // Assess: the master's Job is still running; the node is failed, still cordoned by this upgrade, and retried first on resume
     const [job] = stack.sim.objects('jobs', 'kube-upgrade').filter((j) => j.metadata.labels?.['kupgrade.io/node'] === 'master-1');
     expect(job).toBeDefined();
     expect(paused.error).toMatchObject({ reason: 'NodeUpgradeTimeout', node: 'master-1' });
-    expect(paused.error?.message).toContain(`node master-1 did not finish its upgrade within 1s of the start of its Job kube-upgrade/${job!.metadata.name}: the Job is still running`);
+    expect(paused.error?.message).toContain(
+      `node master-1 did not finish its upgrade within 1s of the start of its Job kube-upgrade/${job!.metadata.name}: the Job is still running`,
+    );
     expect(paused.error?.remedy).toContain(`describe job ${job!.metadata.name}`);
     expect(paused.retryFirst).toEqual(['master-1']);
     const batch = (await listBatches(stack.db, id)).find((b) => b.kind === 'master')!;

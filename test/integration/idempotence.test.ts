@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
 import { getBatch, listBatches } from '../../src/store/batches.js';
-import { startUpgrade } from '../../src/upgrades/startUpgrade.js';
+import { createUpgrade } from '../../src/upgrades/createUpgrade.js';
 import type { StepState } from '../../src/phases/context.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
@@ -18,7 +18,7 @@ describe('phase Lambdas invoked again with the same input', () => {
   it('create no second Job and lose no progress', async () => {
     // Prepare: an upgrade driven by hand, without the state machine
     const input = { clusterId: stack.clusterId, upgradeId: 'upg-twice' };
-    await startUpgrade(stack.db, { ...input, targetVersion: '1.31.10', now: new Date().toISOString() });
+    await createUpgrade(stack.db, { ...input, targetVersion: '1.31.10', now: new Date().toISOString() });
     await PHASE_HANDLERS.Precheck!(input);
     const afterPrecheck = await PHASE_HANDLERS.Precheck!(input);
     expect(afterPrecheck).toMatchObject({ phase: 'masters', stop: false });
@@ -44,7 +44,7 @@ describe('phase Lambdas invoked again with the same input', () => {
 
     // Drive to the end, stepping every phase twice each time.
     for (let i = 0; i < 500; i++) {
-      const state = (await stack.upgrade(input.upgradeId));
+      const state = await stack.upgrade(input.upgradeId);
       if (state.phase === 'done') break;
       const handler = PHASE_HANDLERS[byPhase[state.phase]!]!;
       await handler(input).catch((e: Error) => expect(e.name).toBe('Kupgrade.Conflict'));
@@ -54,7 +54,12 @@ describe('phase Lambdas invoked again with the same input', () => {
     const done = await stack.upgrade(input.upgradeId);
     expect(done).toMatchObject({ status: 'succeeded', nodes: { total: 3, upgraded: 3 }, masters: { total: 1, upgraded: 1 } });
     const batches = await listBatches(stack.db, input.upgradeId);
-    expect(batches.map((b) => b.nodes.map((n) => n.name)).flat().sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
+    expect(
+      batches
+        .map((b) => b.nodes.map((n) => n.name))
+        .flat()
+        .sort(),
+    ).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
     for (const n of await stack.driver.listNodes()) expect(n).toMatchObject({ kubeletVersion: '1.31.10', unschedulable: false });
   });
 });

@@ -8,10 +8,11 @@ const run = promisify(execFile);
 
 const MERGE = { contentType: 'application/merge-patch+json' };
 
-
 const nodeOf = (p: KubeObject) => (p.spec as { nodeName?: string }).nodeName;
 const phase = (p: KubeObject) => (p.status as { phase?: string } | undefined)?.phase;
-const ready = (p: KubeObject) => phase(p) === 'Running' && ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (p: KubeObject) =>
+  phase(p) === 'Running' &&
+  ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 function upgradeJob(name: string, node: string, role: string, target: string) {
   return {
@@ -25,7 +26,17 @@ function upgradeJob(name: string, node: string, role: string, target: string) {
           nodeName: node,
           restartPolicy: 'Never',
           tolerations: [{ operator: 'Exists' }],
-          containers: [{ name: 'upgrade', image: 'alpine:3.20', env: [{ name: 'TARGET_VERSION', value: target }, { name: 'NODE_NAME', value: node }, { name: 'NODE_ROLE', value: role }] }],
+          containers: [
+            {
+              name: 'upgrade',
+              image: 'alpine:3.20',
+              env: [
+                { name: 'TARGET_VERSION', value: target },
+                { name: 'NODE_NAME', value: node },
+                { name: 'NODE_ROLE', value: role },
+              ],
+            },
+          ],
         },
       },
     },
@@ -52,7 +63,14 @@ describe('kube-sim: API server behaviour', () => {
   it('answers a missing object with a NotFound Status like kube-apiserver', async () => {
     const r = await sim.request('GET', '/api/v1/namespaces/default/pods/nope');
     expect(r.status).toBe(404);
-    expect(r.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: 'pods "nope" not found', details: { name: 'nope', kind: 'pods' } });
+    expect(r.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: 'pods "nope" not found',
+      details: { name: 'nope', kind: 'pods' },
+    });
     const job = await sim.request('POST', '/apis/batch/v1/namespaces/missing/jobs', upgradeJob('x', 'worker-1', 'worker', '1.31.0'));
     expect(job.status).toBe(404);
     expect(job.body.message).toBe('namespaces "missing" not found');
@@ -66,7 +84,9 @@ describe('kube-sim: API server behaviour', () => {
     expect(master.metadata.labels['node-role.kubernetes.io/control-plane']).toBe('');
     expect(master.spec.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
     expect(master.status.nodeInfo.kubeletVersion).toBe('v1.30.4');
-    expect(master.metadata).toEqual(expect.objectContaining({ uid: expect.any(String), resourceVersion: expect.any(String), creationTimestamp: expect.any(String) }));
+    expect(master.metadata).toEqual(
+      expect.objectContaining({ uid: expect.any(String), resourceVersion: expect.any(String), creationTimestamp: expect.any(String) }),
+    );
 
     const masters = (await sim.request('GET', '/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane')).body.items;
     expect(masters.map((n: KubeObject) => n.metadata.name)).toEqual(['master-1']);
@@ -86,11 +106,13 @@ describe('kube-sim: API server behaviour', () => {
   it('serves discovery generated from its resource registry', async () => {
     expect((await sim.request('GET', '/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await sim.request('GET', '/apis')).body.groups.map((g: { name: string }) => g.name);
-    expect(groups).toEqual(['apps', 'batch', 'policy']);
+    expect(groups).toEqual(['apps', 'batch', 'policy', 'coordination.k8s.io', 'events.k8s.io']);
     const core = (await sim.request('GET', '/api/v1')).body.resources.map((r: { name: string }) => r.name);
     expect(core).toEqual(expect.arrayContaining(['nodes', 'nodes/status', 'nodes/proxy', 'pods', 'pods/eviction', 'namespaces']));
     const policy = (await sim.request('GET', '/apis/policy/v1')).body.resources;
-    expect(policy).toContainEqual(expect.objectContaining({ name: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'] }));
+    expect(policy).toContainEqual(
+      expect.objectContaining({ name: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'] }),
+    );
   });
 
   it('answers kubectl (a client we did not write): get nodes, get pods -A, cordon', async () => {
@@ -113,14 +135,21 @@ describe('kube-sim: API server behaviour', () => {
     expect(r.body.status.conditions.length).toBeGreaterThan(0); // status ignored on the main resource
 
     const cur = sim.object('nodes', undefined, 'worker-3')!;
-    const conditions = (cur.status as { conditions: { type: string; status: string }[] }).conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c));
+    const conditions = (cur.status as { conditions: { type: string; status: string }[] }).conditions.map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c,
+    );
     const s = await sim.request('PATCH', '/api/v1/nodes/worker-3/status', { status: { conditions }, metadata: { annotations: { ignored: 'y' } } }, MERGE);
     expect(s.status).toBe(200);
     const after = sim.object('nodes', undefined, 'worker-3')!;
     expect((after.status as { conditions: { type: string; status: string }[] }).conditions.find((c) => c.type === 'Ready')!.status).toBe('False');
     expect(after.metadata.annotations).not.toHaveProperty('ignored');
 
-    const stale = await sim.request('PATCH', '/api/v1/nodes/worker-3', { metadata: { resourceVersion: cur.metadata.resourceVersion }, spec: { unschedulable: true } }, MERGE);
+    const stale = await sim.request(
+      'PATCH',
+      '/api/v1/nodes/worker-3',
+      { metadata: { resourceVersion: cur.metadata.resourceVersion }, spec: { unschedulable: true } },
+      MERGE,
+    );
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ kind: 'Status', reason: 'Conflict', code: 409 });
 
@@ -136,14 +165,37 @@ describe('kube-sim: eviction and disruption budgets', () => {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: { name: 'guarded' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'guarded' } }, template: { metadata: { labels: { app: 'guarded' } }, spec: { containers: [{ name: 'c', image: 'pause' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'guarded' } },
+        template: { metadata: { labels: { app: 'guarded' } }, spec: { containers: [{ name: 'c', image: 'pause' }] } },
+      },
     };
     expect((await sim.request('POST', '/apis/apps/v1/namespaces/default/replicasets', rs)).status).toBe(201);
-    const movable = { ...rs, metadata: { name: 'movable' }, spec: { ...rs.spec, replicas: 3, selector: { matchLabels: { app: 'movable' } }, template: { metadata: { labels: { app: 'movable' } }, spec: rs.spec.template.spec } } };
+    const movable = {
+      ...rs,
+      metadata: { name: 'movable' },
+      spec: {
+        ...rs.spec,
+        replicas: 3,
+        selector: { matchLabels: { app: 'movable' } },
+        template: { metadata: { labels: { app: 'movable' } }, spec: rs.spec.template.spec },
+      },
+    };
     expect((await sim.request('POST', '/apis/apps/v1/namespaces/default/replicasets', movable)).status).toBe(201);
-    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guarded-pdb' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'guarded' } } } };
+    const pdb = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'guarded-pdb' },
+      spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'guarded' } } },
+    };
     expect((await sim.request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', pdb)).status).toBe(201);
-    const movablePdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'movable-pdb' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'movable' } } } };
+    const movablePdb = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'movable-pdb' },
+      spec: { minAvailable: 2, selector: { matchLabels: { app: 'movable' } } },
+    };
     expect((await sim.request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', movablePdb)).status).toBe(201);
     await eventually(() => sim.objects('pods', 'default').filter(ready).length === 5, 'the ReplicaSets to be Ready');
   });
@@ -161,7 +213,11 @@ describe('kube-sim: eviction and disruption budgets', () => {
 
   it('refuses an eviction that would break a budget with 429 and a DisruptionBudget cause', async () => {
     const pod = sim.objects('pods', 'default').find((p) => p.metadata.labels?.app === 'guarded')!;
-    const r = await sim.request('POST', `/api/v1/namespaces/default/pods/${pod.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: 'default' } });
+    const r = await sim.request('POST', `/api/v1/namespaces/default/pods/${pod.metadata.name}/eviction`, {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: pod.metadata.name, namespace: 'default' },
+    });
     expect(r.status).toBe(429);
     expect(r.body).toEqual(
       expect.objectContaining({
@@ -180,14 +236,27 @@ describe('kube-sim: eviction and disruption budgets', () => {
     await sim.request('PATCH', '/api/v1/nodes/worker-1', { spec: { unschedulable: true } }, MERGE);
     const victim = sim.objects('pods', 'default').find((p) => p.metadata.labels?.app === 'movable' && nodeOf(p) === 'worker-1')!;
     expect(victim).toBeDefined();
-    const r = await sim.request('POST', `/api/v1/namespaces/default/pods/${victim.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: victim.metadata.name } });
+    const r = await sim.request('POST', `/api/v1/namespaces/default/pods/${victim.metadata.name}/eviction`, {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: victim.metadata.name },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ kind: 'Status', status: 'Success' });
-    expect(sim.object('pods', 'default', victim.metadata.name)).toBeUndefined();
+    // an eviction is a graceful deletion: the pod is Terminating for its grace period, then gone
+    expect(sim.object('pods', 'default', victim.metadata.name)?.metadata).toMatchObject({
+      deletionTimestamp: expect.any(String),
+      deletionGracePeriodSeconds: 30,
+    });
+    await eventually(() => !sim.object('pods', 'default', victim.metadata.name), 'the evicted pod to be gone');
 
     // while the replacement is not Ready, the budget allows no further disruption
     const second = sim.objects('pods', 'default').find((p) => p.metadata.labels?.app === 'movable' && ready(p))!;
-    const blocked = await sim.request('POST', `/api/v1/namespaces/default/pods/${second.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: second.metadata.name } });
+    const blocked = await sim.request('POST', `/api/v1/namespaces/default/pods/${second.metadata.name}/eviction`, {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: second.metadata.name },
+    });
     expect(blocked.status).toBe(429);
 
     const back = await eventually(() => {
@@ -206,7 +275,10 @@ describe('kube-sim: eviction and disruption budgets', () => {
       const p = sim.object('pods', 'default', 'bare');
       return p && ready(p);
     }, 'the bare pod to run');
-    expect((await sim.request('POST', '/api/v1/namespaces/default/pods/bare/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'bare' } })).status).toBe(201);
+    expect(
+      (await sim.request('POST', '/api/v1/namespaces/default/pods/bare/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'bare' } }))
+        .status,
+    ).toBe(201);
     await new Promise((r) => setTimeout(r, 150));
     expect(sim.objects('pods', 'default').filter((p) => p.metadata.name.startsWith('bare'))).toHaveLength(0);
   });
@@ -223,7 +295,9 @@ describe('kube-sim: upgrade Jobs and the simulated kubelet', () => {
   const jobStatus = async (name: string) => (await sim.request('GET', `/apis/batch/v1/namespaces/kube-upgrade/jobs/${name}`)).body.status ?? {};
 
   it('runs the Job pod on the named node, upgrades its kubelet and, for the first master, the server version', async () => {
-    expect((await sim.request('POST', '/apis/batch/v1/namespaces/kube-upgrade/jobs', upgradeJob('up-master', 'master-1', 'first-master', '1.31.0'))).status).toBe(201);
+    expect(
+      (await sim.request('POST', '/apis/batch/v1/namespaces/kube-upgrade/jobs', upgradeJob('up-master', 'master-1', 'first-master', '1.31.0'))).status,
+    ).toBe(201);
     const dup = await sim.request('POST', '/apis/batch/v1/namespaces/kube-upgrade/jobs', upgradeJob('up-master', 'master-1', 'first-master', '1.31.0'));
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ reason: 'AlreadyExists', code: 409 });
@@ -254,19 +328,30 @@ describe('kube-sim: upgrade Jobs and the simulated kubelet', () => {
     expect((sim.object('nodes', undefined, 'worker-1')!.status as { nodeInfo: { kubeletVersion: string } }).nodeInfo.kubeletVersion).toBe('v1.30.4');
   });
 
-  it('deletes a Job\'s pods with propagationPolicy Background, and orphans them by default like batch/v1', async () => {
+  it("deletes a Job's pods with propagationPolicy Background, and orphans them by default like batch/v1", async () => {
     await sim.request('POST', '/apis/batch/v1/namespaces/kube-upgrade/jobs', upgradeJob('up-w2', 'worker-2', 'worker', '1.31.0'));
     await eventually(() => sim.objects('pods', 'kube-upgrade').some((p) => p.metadata.labels?.['job-name'] === 'up-w2'), 'the Job pod');
     const del = await sim.request('DELETE', '/apis/batch/v1/namespaces/kube-upgrade/jobs/up-w2?propagationPolicy=Background');
     expect(del.status).toBe(200);
-    expect(sim.objects('pods', 'kube-upgrade').filter((p) => p.metadata.labels?.['job-name'] === 'up-w2')).toHaveLength(0);
+    expect(sim.object('jobs', 'kube-upgrade', 'up-w2')).toBeUndefined();
+    // the garbage collector deletes the running pod as any client would: gracefully
+    expect(
+      sim
+        .objects('pods', 'kube-upgrade')
+        .filter((p) => p.metadata.labels?.['job-name'] === 'up-w2')
+        .map((p) => !!p.metadata.deletionTimestamp),
+    ).toEqual([true]);
+    await eventually(() => sim.objects('pods', 'kube-upgrade').every((p) => p.metadata.labels?.['job-name'] !== 'up-w2'), "the Job's pod to be gone");
 
     await sim.request('DELETE', '/apis/batch/v1/namespaces/kube-upgrade/jobs/up-w1');
     expect(sim.objects('pods', 'kube-upgrade').filter((p) => p.metadata.labels?.['job-name'] === 'up-w1')).toHaveLength(1);
 
     const coll = await sim.request('DELETE', '/api/v1/namespaces/kube-upgrade/pods?labelSelector=job-name%20in%20(up-w1)');
     expect(coll.status).toBe(200);
-    await sim.request('DELETE', '/apis/batch/v1/namespaces/kube-upgrade/jobs?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkupgrade&propagationPolicy=Background');
+    await sim.request(
+      'DELETE',
+      '/apis/batch/v1/namespaces/kube-upgrade/jobs?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkupgrade&propagationPolicy=Background',
+    );
     expect(sim.objects('jobs')).toHaveLength(0);
     expect(sim.objects('pods', 'kube-upgrade')).toHaveLength(0);
   });

@@ -4,7 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeSim, type KubeObject, type KubeSim } from '../../local/kube-sim/index.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../local/kube-sim/annotations.js';
+import { UPGRADE_NAMESPACE } from '../../src/domain/clusterMarks.js';
+import { createKubernetesDriver } from '../../src/kube/k8sDriver.js';
 import { eventually } from '../helpers/eventually.js';
+import { annotateNode } from '../helpers/simOps.js';
 
 /**
  * The simulated cluster as a real client sees it: every command runs the
@@ -39,15 +43,23 @@ async function ok(args: string[], timeoutMs?: number): Promise<string> {
 function table(text: string): Record<string, string>[] {
   const [head, ...lines] = text.trimEnd().split('\n');
   const cols = head!.trim().split(/\s{2,}/);
-  return lines.map((l) => Object.fromEntries(l.trim().split(/\s{2,}/).map((c, i) => [cols[i], c])));
+  return lines.map((l) =>
+    Object.fromEntries(
+      l
+        .trim()
+        .split(/\s{2,}/)
+        .map((c, i) => [cols[i], c]),
+    ),
+  );
 }
-
 
 const nodeOf = (p: KubeObject) => (p.spec as { nodeName?: string }).nodeName;
 const SMP = { contentType: 'application/strategic-merge-patch+json' };
 /** A worker with no controller-less pod (drain refuses those without --force). */
 const drainable = (except: string[] = []) =>
-  ['worker-1', 'worker-2', 'worker-3'].find((n) => !except.includes(n) && !sim.objects('pods').some((p) => nodeOf(p) === n && !p.metadata.ownerReferences?.length))!;
+  ['worker-1', 'worker-2', 'worker-3'].find(
+    (n) => !except.includes(n) && !sim.objects('pods').some((p) => nodeOf(p) === n && !p.metadata.ownerReferences?.length),
+  )!;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubectl-test-'));
@@ -80,22 +92,60 @@ describe('kubectl against the simulated cluster', () => {
     ]);
     expect(rows[0]!.AGE).toMatch(/^\d+(s|m)/);
     const wide = table(await ok(['get', 'nodes', '-o', 'wide']));
-    expect(Object.keys(wide[0]!)).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
-    expect(wide[0]).toMatchObject({ 'INTERNAL-IP': '10.0.0.11', 'EXTERNAL-IP': '<none>', 'OS-IMAGE': 'Ubuntu 24.04.1 LTS', 'CONTAINER-RUNTIME': 'containerd://1.7.22' });
+    expect(Object.keys(wide[0]!)).toEqual([
+      'NAME',
+      'STATUS',
+      'ROLES',
+      'AGE',
+      'VERSION',
+      'INTERNAL-IP',
+      'EXTERNAL-IP',
+      'OS-IMAGE',
+      'KERNEL-VERSION',
+      'CONTAINER-RUNTIME',
+    ]);
+    expect(wide[0]).toMatchObject({
+      'INTERNAL-IP': '10.0.0.11',
+      'EXTERNAL-IP': '<none>',
+      'OS-IMAGE': 'Ubuntu 24.04.1 LTS',
+      'CONTAINER-RUNTIME': 'containerd://1.7.22',
+    });
   });
 
   it('lists pods, PDBs, DaemonSets, ReplicaSets, namespaces and Jobs with their columns', async () => {
     const pods = table(await ok(['get', 'pods', '-A', '-o', 'wide']));
     expect(Object.keys(pods[0]!)).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
     expect(pods.find((p) => p.NAME === 'debug-shell')).toMatchObject({ NAMESPACE: 'default', READY: '1/1', STATUS: 'Running', RESTARTS: '0' });
-    expect(pods.filter((p) => p.NAME!.startsWith('kube-proxy-')).map((p) => p.NODE).sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
-    expect(table(await ok(['get', 'pdb', '-A']))).toEqual([{ NAMESPACE: 'default', NAME: 'web', 'MIN AVAILABLE': 'N/A', 'MAX UNAVAILABLE': '1', 'ALLOWED DISRUPTIONS': '1', AGE: expect.any(String) }]);
-    expect(table(await ok(['get', 'ds', '-A']))[0]).toMatchObject({ NAME: 'kube-proxy', DESIRED: '4', CURRENT: '4', READY: '4', 'UP-TO-DATE': '4', AVAILABLE: '4', 'NODE SELECTOR': '<none>' });
-    expect(table(await ok(['get', 'rs', '-n', 'default', '-o', 'wide'])).find((r) => r.NAME!.startsWith('web-'))).toMatchObject({ DESIRED: '6', READY: '6', SELECTOR: 'app=web' });
+    expect(
+      pods
+        .filter((p) => p.NAME!.startsWith('kube-proxy-'))
+        .map((p) => p.NODE)
+        .sort(),
+    ).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
+    expect(table(await ok(['get', 'pdb', '-A']))).toEqual([
+      { NAMESPACE: 'default', NAME: 'web', 'MIN AVAILABLE': 'N/A', 'MAX UNAVAILABLE': '1', 'ALLOWED DISRUPTIONS': '1', AGE: expect.any(String) },
+    ]);
+    expect(table(await ok(['get', 'ds', '-A']))[0]).toMatchObject({
+      NAME: 'kube-proxy',
+      DESIRED: '4',
+      CURRENT: '4',
+      READY: '4',
+      'UP-TO-DATE': '4',
+      AVAILABLE: '4',
+      'NODE SELECTOR': '<none>',
+    });
+    expect(table(await ok(['get', 'rs', '-n', 'default', '-o', 'wide'])).find((r) => r.NAME!.startsWith('web-'))).toMatchObject({
+      DESIRED: '6',
+      READY: '6',
+      SELECTOR: 'app=web',
+    });
     expect(table(await ok(['get', 'ns'])).map((n) => [n.NAME, n.STATUS])).toContainEqual(['kube-system', 'Active']);
 
     await sim.request('POST', '/api/v1/namespaces', { metadata: { name: 'kube-upgrade' } });
-    const job = { metadata: { name: 'probe' }, spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } } };
+    const job = {
+      metadata: { name: 'probe' },
+      spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } },
+    };
     expect((await sim.request('POST', '/apis/batch/v1/namespaces/kube-upgrade/jobs', job)).status).toBe(201);
     const jobs = await eventually(async () => {
       const rows = table(await ok(['get', 'jobs', '-n', 'kube-upgrade']));
@@ -139,9 +189,12 @@ describe('kubectl against the simulated cluster', () => {
     expect(table(await ok(['get', 'nodes', 'worker-2']))[0]!.STATUS).toBe('Ready');
   });
 
-  it('fails a drain blocked by a PodDisruptionBudget with kubectl\'s message and exit code', async () => {
+  it("fails a drain blocked by a PodDisruptionBudget with kubectl's message and exit code", async () => {
     const node = drainable();
-    await writeFile(join(dir, 'block.yaml'), 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: hold-api, namespace: default}\nspec:\n  maxUnavailable: 0\n  selector: {matchLabels: {app: api}}\n');
+    await writeFile(
+      join(dir, 'block.yaml'),
+      'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: hold-api, namespace: default}\nspec:\n  maxUnavailable: 0\n  selector: {matchLabels: {app: api}}\n',
+    );
     await ok(['apply', '-f', join(dir, 'block.yaml')]);
     expect(sim.objects('pods', 'default').some((p) => nodeOf(p) === node && p.metadata.labels?.app === 'api')).toBe(true);
     const r = await kubectl(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout', '3s'], 40_000);
@@ -167,7 +220,12 @@ describe('kubectl against the simulated cluster', () => {
       return rs.every((x) => x.READY === x.DESIRED) && rs;
     }, 'the ReplicaSets back at their count');
     expect(rows.map((x) => x.NAME!.split('-')[0])).toEqual(['api', 'web']);
-    expect(sim.objects('pods', 'default').filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet').every((p) => nodeOf(p) !== node)).toBe(true);
+    expect(
+      sim
+        .objects('pods', 'default')
+        .filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')
+        .every((p) => nodeOf(p) !== node),
+    ).toBe(true);
     expect(table(await ok(['get', 'nodes', node]))[0]!.STATUS).toBe('Ready,SchedulingDisabled');
     await ok(['uncordon', node]);
   });
@@ -185,7 +243,8 @@ describe('kubectl against the simulated cluster', () => {
     const [ns, pod, rs] = [await file('ns.yaml', manifests.ns), await file('pod.yaml', manifests.pod), await file('rs.yaml', manifests.rs)];
     expect(await ok(['apply', '-f', ns])).toContain('namespace/shop created');
     const created = await ok(['apply', '-f', pod, '-f', rs]);
-    for (const what of ['pod/hello', 'replicaset.apps/front', 'poddisruptionbudget.policy/front', 'job.batch/once']) expect(created).toContain(`${what} created`);
+    for (const what of ['pod/hello', 'replicaset.apps/front', 'poddisruptionbudget.policy/front', 'job.batch/once'])
+      expect(created).toContain(`${what} created`);
     // kubectl left validation to the server: it sent fieldValidation=Strict
     expect(sim.requests.some((q) => q.method === 'POST' && q.path === '/api/v1/namespaces/shop/pods' && q.query.fieldValidation === 'Strict')).toBe(true);
 
@@ -210,7 +269,11 @@ describe('kubectl against the simulated cluster', () => {
     const bad = await kubectl(['apply', '-f', await file('bad.yaml', manifests.rs.split('---')[0]!.replace('replicas: 2', 'replicas: 2\n  foo: bar'))]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('unknown field "spec.foo"');
-    const deep = await kubectl(['apply', '-f', await file('deep.yaml', manifests.pod.replace('name: hello,', 'name: deep,').replace('  - name: side', '    bogus: 1\n  - name: side'))]);
+    const deep = await kubectl([
+      'apply',
+      '-f',
+      await file('deep.yaml', manifests.pod.replace('name: hello,', 'name: deep,').replace('  - name: side', '    bogus: 1\n  - name: side')),
+    ]);
     expect(deep.code).not.toBe(0);
     expect(deep.stderr).toContain('unknown field "spec.containers[0].bogus"');
     expect(sim.object('pods', 'shop', 'deep')).toBeUndefined();
@@ -222,5 +285,156 @@ describe('kubectl against the simulated cluster', () => {
     expect(gone.stderr).toContain('pods "hello" not found');
     expect(await ok(['delete', '-f', ns], 60_000)).toContain('namespace "shop" deleted');
     expect(sim.object('namespaces', undefined, 'shop')).toBeUndefined();
+  });
+
+  it('shows the events an upgrade records, with get events and describe node, the node Lease included', async () => {
+    // Prepare: events as kupgrade records them while it works on a node (events.k8s.io/v1, reportingController kupgrade)
+    const uid = sim.object('nodes', undefined, 'worker-3')!.metadata.uid!;
+    const event = (name: string, reason: string, note: string, type = 'Normal') => ({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default' },
+      eventTime: new Date().toISOString().replace('Z', '000Z'),
+      reportingController: 'kupgrade',
+      reportingInstance: 'kupgrade-nodebatch',
+      action: reason.replace(/^Node/, ''),
+      reason,
+      regarding: { apiVersion: 'v1', kind: 'Node', name: 'worker-3', uid },
+      note,
+      type,
+    });
+    for (const e of [
+      event('worker-3.kupgrade-cordon', 'NodeCordoned', 'cordoned by upgrade upg-1 (batch 1)'),
+      event('worker-3.kupgrade-drain', 'NodeDrainBlocked', 'the PodDisruptionBudget default/web allows no disruption', 'Warning'),
+    ]) {
+      const r = await sim.request('POST', '/apis/events.k8s.io/v1/namespaces/default/events', e);
+      expect([r.status, r.body.message]).toEqual([201, undefined]);
+    }
+
+    // Act and assess: the server-side columns of kubectl get events
+    const events = table(await ok(['get', 'events', '-A']));
+    expect(Object.keys(events[0]!)).toEqual(['NAMESPACE', 'LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    expect(events).toContainEqual({
+      NAMESPACE: 'default',
+      'LAST SEEN': expect.stringMatching(/^\d+s$/),
+      TYPE: 'Normal',
+      REASON: 'NodeCordoned',
+      OBJECT: 'node/worker-3',
+      MESSAGE: 'cordoned by upgrade upg-1 (batch 1)',
+    });
+    // wide: SUBOBJECT (empty here), SOURCE, MESSAGE, FIRST SEEN, COUNT, NAME
+    const warnings = (await ok(['get', 'events', '-n', 'default', '--field-selector', 'type=Warning,involvedObject.name=worker-3', '-o', 'wide']))
+      .trimEnd()
+      .split('\n');
+    expect(warnings[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME$/);
+    expect(warnings.slice(1)).toEqual([
+      expect.stringMatching(
+        /^\d+s\s+Warning\s+NodeDrainBlocked\s+node\/worker-3\s+kupgrade, kupgrade-nodebatch\s+the PodDisruptionBudget default\/web allows no disruption\s+\d+s\s+1\s+worker-3\.kupgrade-drain$/,
+      ),
+    ]);
+
+    const described = await kubectl(['describe', 'node', 'worker-3']);
+    expect([described.code, described.stderr]).toEqual([0, '']);
+    expect(described.stdout).toMatch(/\nLease:\n {2}HolderIdentity: {2}worker-3\n {2}AcquireTime: {5}<unset>\n {2}RenewTime: {7}\w{3}, /);
+    const eventsSection = described.stdout.slice(described.stdout.indexOf('\nEvents:'));
+    expect(eventsSection).toMatch(/Normal\s+Starting\s+\S+\s+kubelet\s+Starting kubelet\./);
+    expect(eventsSection).toMatch(/Normal\s+NodeCordoned\s+\S+\s+kupgrade\s+cordoned by upgrade upg-1 \(batch 1\)/);
+    expect(eventsSection).toMatch(/Warning\s+NodeDrainBlocked\s+\S+\s+kupgrade\s+the PodDisruptionBudget default\/web allows no disruption/);
+    expect(table(await ok(['get', 'leases', '-n', 'kube-node-lease'])).map((l) => [l.NAME, l.HOLDER, Object.keys(l)])).toContainEqual([
+      'worker-3',
+      'worker-3',
+      ['NAME', 'HOLDER', 'AGE'],
+    ]);
+  });
+
+  it('reads the logs of a succeeded and a failed upgrade Job with logs job/…, each from its own pod', async () => {
+    // Prepare: two upgrade Jobs made by the driver, as kupgrade makes them, one on a node whose upgrade fails
+    const driver = createKubernetesDriver(sim.kubeconfig);
+    await annotateNode(sim, 'worker-2', { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
+    const ok1 = await driver.ensureUpgradeJob({ upgradeId: 'upg-logs', node: 'worker-1', role: 'worker', targetVersion: '1.31.2' });
+    const bad = await driver.ensureUpgradeJob({ upgradeId: 'upg-logs', node: 'worker-2', role: 'worker', targetVersion: '1.31.2' });
+    try {
+      await eventually(async () => (await driver.upgradeJobStatus('upg-logs', 'worker-1')).phase === 'succeeded', 'the Job on worker-1');
+      const failed = await eventually(async () => {
+        const st = await driver.upgradeJobStatus('upg-logs', 'worker-2');
+        return st.phase === 'failed' && st;
+      }, 'the Job on worker-2 to fail');
+
+      // Act
+      const before = sim.requests.length;
+      const succeededLog = await ok(['logs', '-n', UPGRADE_NAMESPACE, `job/${ok1.name}`]);
+      const failedLog = await ok(['logs', '-n', UPGRADE_NAMESPACE, `job/${bad.name}`]);
+
+      // Assess: kubectl found each Job's pod by the Job's selector, and read what its recipe printed
+      const uid = sim.object('jobs', UPGRADE_NAMESPACE, ok1.name)!.metadata.uid;
+      expect(sim.requests.slice(before).some((r) => r.path.endsWith('/pods') && r.query.labelSelector === `batch.kubernetes.io/controller-uid=${uid}`)).toBe(
+        true,
+      );
+      expect(succeededLog).toMatch(/^kupgrade: worker-1 \(worker\) -> v1\.31\.2\n/);
+      expect(succeededLog).toContain('[upgrade] The configuration for this node was successfully updated!');
+      expect(succeededLog).toContain('Setting up kubelet (1.31.2-1.1) ...');
+      expect(succeededLog.trimEnd().split('\n').at(-1)).toBe('kupgrade: worker-1 done');
+      expect(failedLog).toMatch(/^kupgrade: worker-2 \(worker\) -> v1\.31\.2\n/);
+      expect(failedLog).toContain(`error execution phase preflight: simulated upgrade failure on node worker-2 (annotation ${ANNOTATION_SIM_FAIL_UPGRADE})`);
+      expect(failedLog).not.toContain('done');
+      expect(failed.message).toContain(`annotation ${ANNOTATION_SIM_FAIL_UPGRADE}`);
+    } finally {
+      await annotateNode(sim, 'worker-2', { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
+      await driver.deleteUpgradeJobs('upg-logs');
+    }
+  });
+
+  it('deletes a manifest holding a namespace and its objects: the namespace is Terminating while they go', async () => {
+    const manifest = join(dir, 'store.yaml');
+    await writeFile(
+      manifest,
+      [
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: store}',
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: till, namespace: store}\nspec:\n  containers: [{name: main, image: busybox:1.36}]',
+        'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: shelf, namespace: store}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: shelf}}\n  template:\n    metadata: {labels: {app: shelf}}\n    spec:\n      containers: [{name: c, image: nginx:1.27}]',
+        'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: shelf, namespace: store}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: shelf}}',
+      ].join('\n---\n') + '\n',
+    );
+    await ok(['apply', '-f', manifest]);
+    await eventually(
+      () => sim.objects('pods', 'store').length === 3 && sim.objects('pods', 'store').every((p) => (p.status as { phase?: string }).phase === 'Running'),
+      'the pods',
+    );
+
+    const r = await kubectl(['delete', '-f', manifest, '--wait=false']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'namespace "store" deleted',
+      'pod "till" deleted',
+      'replicaset.apps "shelf" deleted',
+      'poddisruptionbudget.policy "shelf" deleted',
+    ]);
+    expect(table(await ok(['get', 'ns', 'store']))[0]).toMatchObject({ NAME: 'store', STATUS: 'Terminating' });
+    await eventually(async () => (await kubectl(['get', 'ns', 'store'])).stderr.includes('namespaces "store" not found'), 'the namespace to go');
+    expect(sim.objects('pods', 'store')).toEqual([]);
+  });
+
+  it('pages with --chunk-size, as a list of any length is read', async () => {
+    const before = sim.requests.length;
+    const chunked = table(await ok(['get', 'pods', '-n', 'kube-system', '--chunk-size=2']));
+    const pages = sim.requests.slice(before).filter((q) => q.path === '/api/v1/namespaces/kube-system/pods');
+    const expected = sim.objects('pods', 'kube-system').map((p) => p.metadata.name);
+    expect(expected.length).toBeGreaterThan(4);
+    expect(chunked.map((p) => p.NAME)).toEqual([...expected].sort());
+    expect(pages.map((q) => q.query.limit)).toEqual(Array(Math.ceil(expected.length / 2)).fill('2'));
+    expect(pages.slice(1).every((q) => !!q.query.continue)).toBe(true);
+    const all = table(await ok(['get', 'pods', '-A', '--chunk-size=2']));
+    expect(all.length).toBe(sim.objects('pods').length);
+    expect(Object.keys(all[0]!)).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+  });
+
+  it("refuses a kind the server does not serve with kubectl's own no-matches error", async () => {
+    const widget = join(dir, 'widget.yaml');
+    await writeFile(widget, 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 1}\n');
+    const r = await kubectl(['apply', '-f', widget]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no matches for kind "Widget" in version "example.com/v1"');
+    expect(r.stderr).toContain('ensure CRDs are installed first');
+    expect(r.stderr).not.toMatch(/openapi|error validating/i);
   });
 });

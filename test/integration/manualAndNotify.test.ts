@@ -4,8 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { upgradeIdFromExecution } from '../../src/phases/begin.js';
 import { listUpgrades } from '../../src/store/upgrades.js';
 import { EventBridgeNotifier } from '../../src/notify/eventBridgeNotifier.js';
-import { pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { getCluster } from '../../src/store/clusters.js';
+import { sweep } from '../../src/expiry/sweep.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const TARGET = '1.31.10';
@@ -63,12 +65,12 @@ describe('notifications', () => {
   afterEach(async () => stack?.stop());
 
   it('publish one EventBridge event per status change, with cluster, upgrade, from, to', async () => {
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-notify', targetVersion: TARGET });
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-notify', targetVersion: TARGET });
     await stack.waitForUpgrade(u.id, (x) => x.workerBatches >= 1 && x.currentBatch !== null);
-    await pauseRequest(stack.controls, stack.clusterId, u.id);
+    await pauseUpgrade(stack.controls, stack.clusterId, u.id);
     await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
     await stack.workflow.waitFor(u.id);
-    await resumeRequest(stack.controls, stack.clusterId, u.id);
+    await resumeUpgrade(stack.controls, stack.clusterId, u.id);
     await stack.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
 
     const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
@@ -82,5 +84,64 @@ describe('notifications', () => {
       ['running', 'succeeded'],
     ]);
     for (const d of details) expect(d).toMatchObject({ clusterId: stack.clusterId, upgradeId: u.id, toVersion: TARGET });
+  });
+});
+
+describe('notifications at least once', () => {
+  const eventBridge = mockClient(EventBridgeClient);
+  let stack: TestStack;
+  /** what EventBridge accepted, in order; each call's fate is decided by `answer` */
+  let accepted: Array<{ id: string; to: string }>;
+  let answer: (call: number, entries: number) => 'down' | 'first-refused' | 'ok';
+  beforeEach(async () => {
+    accepted = [];
+    let calls = 0;
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: Array<{ Detail: string }> }) => {
+      const fate = answer(++calls, input.Entries.length);
+      if (fate === 'down') throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      const entries = input.Entries.map((e, i) => {
+        if (fate === 'first-refused' && i === 0) return { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' };
+        const d = JSON.parse(e.Detail) as { id: string; to: string };
+        accepted.push({ id: d.id, to: d.to });
+        return { EventId: `e${calls}-${i}` };
+      });
+      return { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries };
+    });
+    stack = await startTestStack({ sim: { masters: 1, workers: 3, upgradeMs: 100 }, notifier: new EventBridgeNotifier('kupgrade-bus') });
+  });
+  afterEach(async () => stack?.stop());
+
+  it('a PutEvents that fails, whole or in part, is tried again until delivered, each change once under its stable id', async () => {
+    // two calls fail whole, the next refuses its first entry (FailedEntryCount 1), then the bus works
+    answer = (call) => (call <= 2 ? 'down' : call === 3 ? 'first-refused' : 'ok');
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-outbox', targetVersion: TARGET });
+    const done = await stack.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
+    // published after the write that made it, then taken out of the outbox by an update: both may land just after the status is seen
+    await eventually(async () => Object.keys((await stack.upgrade(done.id)).outbox ?? {}).length === 0, 'the outbox to be empty');
+
+    expect(eventBridge.commandCalls(PutEventsCommand).length).toBeGreaterThan(3);
+    expect(accepted).toEqual([
+      { id: `${u.id}:1`, to: 'running' },
+      { id: `${u.id}:2`, to: 'succeeded' },
+    ]);
+  });
+
+  it('changes left in the outbox by a bus that was down are delivered by the sweeper, once', async () => {
+    let busUp = false;
+    answer = () => (busUp ? 'ok' : 'down');
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-outbox-sweep', targetVersion: TARGET });
+    const done = await stack.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
+    expect(Object.keys(done.outbox ?? {})).toEqual([`${u.id}:1`, `${u.id}:2`]);
+    expect(accepted).toEqual([]);
+
+    busUp = true;
+    const notifier = new EventBridgeNotifier('kupgrade-bus');
+    const first = await sweep({ ...stack.ctx, notifier });
+    const second = await sweep({ ...stack.ctx, notifier });
+
+    expect(first.delivered).toEqual([`${u.id}:1`, `${u.id}:2`]);
+    expect(second.delivered).toEqual([]);
+    expect(accepted.map((a) => a.id)).toEqual([`${u.id}:1`, `${u.id}:2`]);
   });
 });

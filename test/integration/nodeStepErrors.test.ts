@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
-import { ClusterApiError, ClusterUnreachableError } from '../../src/cluster/errors.js';
-import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
-import { readKubeconfig } from '../../src/cluster/kubeconfigSource.js';
-import { ANNOTATION_CORDONED_BY, ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
+import type { ClusterDriver } from '../../src/kube/clusterDriver.js';
+import { ClusterApiError, ClusterUnreachableError } from '../../src/kube/errors.js';
+import { createKubernetesDriver } from '../../src/kube/k8sDriver.js';
+import { readKubeconfig } from '../../src/kube/kubeconfigSource.js';
+import { ANNOTATION_CORDONED_BY } from '../../src/domain/clusterMarks.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../local/kube-sim/annotations.js';
 import { planRemainingBatches } from '../../src/domain/batchPlan.js';
 import { listBatches } from '../../src/store/batches.js';
+import { listEvents } from '../../src/store/events.js';
 import { advanceNode, type NodeStepContext } from '../../src/phases/advanceNode.js';
-import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { cancelUpgrade, pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
 import { annotateNode, workerNames } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -81,7 +83,7 @@ describe('a node step that throws', () => {
     faults.drainFails = failing;
 
     // Act
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
 
     // Assess: the error names the node; nothing changed on it, so it is schedulable again and carries no cordon of ours
@@ -106,7 +108,7 @@ describe('a node step that throws', () => {
 
     // Act: the API server is healthy again
     delete faults.drainFails;
-    await resumeRequest(stack.controls, stack.clusterId, id);
+    await resumeUpgrade(stack.controls, stack.clusterId, id);
     const done = await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000);
 
     // Assess
@@ -132,7 +134,7 @@ describe('a Job created whose answer was lost', () => {
     faults.jobAnswerLost = first;
 
     // Act
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
 
     // Assess: the error pause asked the cluster, found the Job, and did not hand a node in mid-upgrade back to the scheduler
@@ -142,10 +144,13 @@ describe('a Job created whose answer was lost', () => {
     expect(jobs).toHaveLength(1);
     const batch1 = (await listBatches(stack.db, id)).find((b) => b.kind === 'worker')!;
     expect(batch1.nodes[0]).toMatchObject({ name: first, step: 'upgrading', jobName: jobs[0]!.metadata.name, cordonedByUs: true });
+    // what the interrupted step did is told once, as found: the cordon by its own write, the drain and the Job by the error path
+    const told = (await listEvents(stack.db, id)).filter((e) => e.node === first).map((e) => e.type);
+    expect(told).toEqual(['NodeCordoned', 'NodeDrained', 'JobStarted', 'UpgradePaused']);
 
     // Act
     delete faults.jobAnswerLost;
-    await resumeRequest(stack.controls, stack.clusterId, id);
+    await resumeUpgrade(stack.controls, stack.clusterId, id);
     const done = await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000);
 
     // Assess: the same Job carried the node through; no second one was made for it
@@ -156,7 +161,7 @@ describe('a Job created whose answer was lost', () => {
   });
 });
 
-describe('a pause that lands while a cordoned node\'s step is retried', () => {
+describe("a pause that lands while a cordoned node's step is retried", () => {
   const faults: Faults = {};
   let stack: TestStack;
   beforeAll(async () => {
@@ -169,10 +174,10 @@ describe('a pause that lands while a cordoned node\'s step is retried', () => {
     const id = 'upg-retried-cordon';
     const first = planFor(stack.clusterId)[0]![0]!;
     faults.cordonAnswerLost = first;
-    faults.meanwhile = () => pauseRequest(stack.controls, stack.clusterId, id);
+    faults.meanwhile = () => pauseUpgrade(stack.controls, stack.clusterId, id);
 
     // Act
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
 
     // Assess: the retried step skipped the node (the pause holds it) and took its cordon back
@@ -185,12 +190,16 @@ describe('a pause that lands while a cordoned node\'s step is retried', () => {
     expect(held.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
 
     // Act: cancel
-    await cancelRequest(stack.controls, stack.clusterId, id);
+    await cancelUpgrade(stack.controls, stack.clusterId, id);
     await stack.waitForUpgrade(id, (x) => x.status === 'cancelled');
 
     // Assess: every worker schedulable, none carrying kupgrade's cordon
     for (const n of (await stack.driver.listNodes()).filter((x) => x.role === 'worker')) {
-      expect({ name: n.name, unschedulable: n.unschedulable, cordonedBy: n.annotations[ANNOTATION_CORDONED_BY] }).toEqual({ name: n.name, unschedulable: false, cordonedBy: undefined });
+      expect({ name: n.name, unschedulable: n.unschedulable, cordonedBy: n.annotations[ANNOTATION_CORDONED_BY] }).toEqual({
+        name: n.name,
+        unschedulable: false,
+        cordonedBy: undefined,
+      });
     }
   });
 });
@@ -200,7 +209,14 @@ describe('a pause that finds a node further on than its stored step (a crash bef
   let sim: KubeSim;
   let driver: ClusterDriver;
   const ctx = (): NodeStepContext => ({
-    driver, upgradeId: id, targetVersion: target, attempt: 1, now: new Date().toISOString(), drainTimeoutSeconds: 1800, nodeUpgradeTimeoutSeconds: 3600, holdNewNodes: true,
+    driver,
+    upgradeId: id,
+    targetVersion: target,
+    attempt: 1,
+    now: new Date().toISOString(),
+    drainTimeoutSeconds: 1800,
+    nodeUpgradeTimeoutSeconds: 3600,
+    holdNewNodes: true,
   });
   beforeAll(async () => {
     // Jobs run for a minute: long enough to still be running when the test looks
@@ -254,14 +270,14 @@ describe('a node whose kubelet reached the target but never came back Ready', ()
     const id = 'upg-at-target-held';
     const first = planFor(stack.clusterId)[0]![0]!;
     faults.notReady = first;
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused');
     expect(paused.error).toMatchObject({ reason: 'NodeUpgradeTimeout', node: first });
     expect(await stack.driver.getNode(first)).toMatchObject({ kubeletVersion: target, unschedulable: true });
 
     // Act: the node is healthy again
     delete faults.notReady;
-    await resumeRequest(stack.controls, stack.clusterId, id);
+    await resumeUpgrade(stack.controls, stack.clusterId, id);
     const done = await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000);
 
     // Assess: retried first (alone, the ramp at 1), then given back
@@ -287,13 +303,13 @@ describe('a node an earlier attempt failed on, hit by an error while it is retri
     const id = 'upg-held-retry';
     const failing = planFor(stack.clusterId)[1]![0]!;
     await annotateNode(stack.sim, failing, { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
-    await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
+    await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: id, targetVersion: target });
     expect((await stack.waitForUpgrade(id, (x) => x.status === 'paused')).error).toMatchObject({ reason: 'UpgradeJobFailed', node: failing });
 
     // Act: on resume its retry is hit by an API error before its new Job starts
     await annotateNode(stack.sim, failing, { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
     faults.drainFails = failing;
-    await resumeRequest(stack.controls, stack.clusterId, id);
+    await resumeUpgrade(stack.controls, stack.clusterId, id);
     const paused = await stack.waitForUpgrade(id, (x) => x.status === 'paused' && x.error?.reason === 'ClusterApiError');
 
     // Assess: the error path did not hand the node back to the scheduler
@@ -306,7 +322,7 @@ describe('a node an earlier attempt failed on, hit by an error while it is retri
 
     // Act + Assess: healthy again, it is upgraded and only then uncordoned
     delete faults.drainFails;
-    await resumeRequest(stack.controls, stack.clusterId, id);
+    await resumeUpgrade(stack.controls, stack.clusterId, id);
     expect((await stack.waitForUpgrade(id, (x) => x.status !== 'running', 60_000)).status).toBe('succeeded');
     expect(await stack.driver.getNode(failing)).toMatchObject({ unschedulable: false, kubeletVersion: target });
   });

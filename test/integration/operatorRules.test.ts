@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ANNOTATION_CORDONED_BY, ANNOTATION_SIM_FAIL_UPGRADE } from '../../src/cluster/labels.js';
+import { ANNOTATION_CORDONED_BY } from '../../src/domain/clusterMarks.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../local/kube-sim/annotations.js';
 import { listBatches } from '../../src/store/batches.js';
-import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { cancelUpgrade, pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { annotateNode, cordonByOperator, setNodeReady } from '../helpers/simOps.js';
+import { planOf, precheckPlanOf } from '../helpers/plans.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -23,7 +25,7 @@ describe('rules operators learned the hard way', () => {
     it('is upgraded and left cordoned; the precheck warns about it', async () => {
       const s = stack!;
       await cordonByOperator(s.sim, 'worker-4');
-      const u = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-op-cordon', targetVersion: target });
+      const u = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-op-cordon', targetVersion: target });
       const done = await s.waitForUpgrade(u.id, (x) => x.status !== 'running');
 
       expect(done.status).toBe('succeeded');
@@ -44,9 +46,9 @@ describe('rules operators learned the hard way', () => {
       // Prepare: the Job on worker-2 fails, the upgrade pauses with the node cordoned by it, and is cancelled
       const s = stack!;
       await annotateNode(s.sim, 'worker-2', { [ANNOTATION_SIM_FAIL_UPGRADE]: 'true' });
-      const first = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-left-cordon', targetVersion: target });
+      const first = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-left-cordon', targetVersion: target });
       expect((await s.waitForUpgrade(first.id, (x) => x.status === 'paused')).error).toMatchObject({ reason: 'UpgradeJobFailed', node: 'worker-2' });
-      await cancelRequest(s.controls, s.clusterId, first.id);
+      await cancelUpgrade(s.controls, s.clusterId, first.id);
       await s.waitForUpgrade(first.id, (x) => x.status === 'cancelled');
       const left = await s.driver.getNode('worker-2');
       expect(left.unschedulable).toBe(true);
@@ -54,7 +56,7 @@ describe('rules operators learned the hard way', () => {
 
       // Act: the operator repairs the node and starts a new upgrade to the same target
       await annotateNode(s.sim, 'worker-2', { [ANNOTATION_SIM_FAIL_UPGRADE]: null });
-      const second = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-after-left-cordon', targetVersion: target });
+      const second = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-after-left-cordon', targetVersion: target });
       const done = await s.waitForUpgrade(second.id, (x) => x.status !== 'running', 60_000);
 
       // Assess: upgraded, schedulable, no cordon annotation; the precheck said it would be given back, naming the old upgrade
@@ -65,7 +67,8 @@ describe('rules operators learned the hard way', () => {
       const node = await s.driver.getNode('worker-2');
       expect(node).toMatchObject({ kubeletVersion: target, unschedulable: false });
       expect(node.annotations[ANNOTATION_CORDONED_BY]).toBeUndefined();
-      for (const n of await s.driver.listNodes()) expect({ name: n.name, version: n.kubeletVersion, unschedulable: n.unschedulable }).toEqual({ name: n.name, version: target, unschedulable: false });
+      for (const n of await s.driver.listNodes())
+        expect({ name: n.name, version: n.kubeletVersion, unschedulable: n.unschedulable }).toEqual({ name: n.name, version: target, unschedulable: false });
     });
   });
 
@@ -76,10 +79,10 @@ describe('rules operators learned the hard way', () => {
 
     it('holds the next batch while a node that was Ready is not, and pauses naming it after the timeout', async () => {
       const s = stack!;
-      const u = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-validate', targetVersion: target });
+      const u = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-validate', targetVersion: target });
       const inBatch1 = await s.waitForUpgrade(u.id, (x) => x.workerBatches === 1 && x.currentBatch !== null);
       const batch1 = (await listBatches(s.db, u.id)).find((b) => b.number === inBatch1.currentBatch)!;
-      const bystander = inBatch1.plan!.batches.flat().find((n) => !batch1.nodes.some((b) => b.name === n))!;
+      const bystander = (await planOf(s.db, inBatch1)).batches.flat().find((n) => !batch1.nodes.some((b) => b.name === n))!;
 
       // a worker outside the batch goes NotReady while the batch runs
       await setNodeReady(s.sim, bystander, false);
@@ -92,7 +95,7 @@ describe('rules operators learned the hard way', () => {
 
       // once the node is back, resume validates the batch and the upgrade finishes
       await setNodeReady(s.sim, bystander, true);
-      await resumeRequest(s.controls, s.clusterId, u.id);
+      await resumeUpgrade(s.controls, s.clusterId, u.id);
       expect((await s.waitForUpgrade(u.id, (x) => x.status !== 'running', 60_000)).status).toBe('succeeded');
     });
   });
@@ -104,27 +107,31 @@ describe('rules operators learned the hard way', () => {
 
     it('is on the upgrade before any node moves, is followed exactly, and starts again at 1 after a resume', async () => {
       const s = stack!;
-      const u = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-plan', targetVersion: target });
+      const u = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-plan', targetVersion: target });
       const planned = await s.waitForUpgrade(u.id, (x) => x.phase !== 'precheck');
-      const plan = planned.plan!;
+      // the plan is read from its pages (issue 22: no item grows with the cluster)
+      const plan = await planOf(s.db, planned);
       expect(plan.masters).toEqual(['master-1', 'master-2', 'master-3']);
       expect(plan.batches.map((b) => b.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1]);
-      expect(planned.precheck?.plan).toEqual(plan);
+      expect(await precheckPlanOf(s.db, planned)).toEqual(plan);
 
       // pause during the third worker batch, then resume: the rest is cut again from 1
       await s.waitForUpgrade(u.id, (x) => x.workerBatches === 3 && x.currentBatch !== null);
-      await pauseRequest(s.controls, s.clusterId, u.id);
+      await pauseUpgrade(s.controls, s.clusterId, u.id);
       const paused = await s.waitForUpgrade(u.id, (x) => x.status === 'paused');
       const ran = (await listBatches(s.db, u.id)).filter((b) => b.kind === 'worker').map((b) => b.nodes.map((n) => n.name));
       expect(ran).toEqual(plan.batches.slice(0, 3));
-      expect(paused.plan!.batches.flat()).toEqual(plan.batches.slice(3).flat());
+      expect((await planOf(s.db, paused)).batches.flat()).toEqual(plan.batches.slice(3).flat());
 
-      const resumed = await resumeRequest(s.controls, s.clusterId, u.id);
-      expect(resumed.plan!.batches.map((b) => b.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 2]);
-      expect(resumed.plan!.batches.flat()).toEqual(plan.batches.slice(3).flat());
+      const resumedPlan = await planOf(s.db, await resumeUpgrade(s.controls, s.clusterId, u.id));
+      expect(resumedPlan.batches.map((b) => b.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 2]);
+      expect(resumedPlan.batches.flat()).toEqual(plan.batches.slice(3).flat());
       await s.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
-      const after = (await listBatches(s.db, u.id)).filter((b) => b.kind === 'worker').slice(3).map((b) => b.nodes.map((n) => n.name));
-      expect(after).toEqual(resumed.plan!.batches);
+      const after = (await listBatches(s.db, u.id))
+        .filter((b) => b.kind === 'worker')
+        .slice(3)
+        .map((b) => b.nodes.map((n) => n.name));
+      expect(after).toEqual(resumedPlan.batches);
     });
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listBatches } from '../../src/store/batches.js';
 import { getCluster } from '../../src/store/clusters.js';
-import { cancelRequest, pauseRequest, requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { cancelUpgrade, pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -16,11 +17,11 @@ describe('pause and resume', () => {
 
   it('a pause during worker batch 3 lets that batch finish, starts no further node, and resume restarts the ramp at 1', async () => {
     // Prepare
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-pause', targetVersion: target });
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-pause', targetVersion: target });
     await stack.waitForUpgrade(u.id, (x) => x.workerBatches === 3 && x.currentBatch !== null);
 
     // Act
-    const pausing = await pauseRequest(stack.controls, stack.clusterId, u.id);
+    const pausing = await pauseUpgrade(stack.controls, stack.clusterId, u.id);
 
     // Assess: pausing, then paused once batch 3 is done
     expect(pausing.status).toBe('pausing');
@@ -31,23 +32,34 @@ describe('pause and resume', () => {
     expect(paused.expiresAt).toBeGreaterThan(Date.now() / 1000);
     expect(paused.workerBatches).toBe(inFlight);
     const batches = (await listBatches(stack.db, u.id)).filter((b) => b.kind === 'worker');
-    expect(batches.map((b) => [b.nodes.length, b.status])).toEqual([[1, 'done'], [2, 'done'], [2, 'done']]);
+    expect(batches.map((b) => [b.nodes.length, b.status])).toEqual([
+      [1, 'done'],
+      [2, 'done'],
+      [2, 'done'],
+    ]);
     const started = new Set(batches.flatMap((b) => b.nodes.map((n) => n.name)));
     for (const n of await stack.driver.listNodes()) {
       expect(n.unschedulable).toBe(false);
       if (n.role === 'worker') expect(n.kubeletVersion).toBe(started.has(n.name) ? target : '1.30.4');
     }
-    expect(stack.sim.objects('jobs', 'kube-upgrade').every((j) => batches.some((b) => b.nodes.some((n) => n.jobName === j.metadata.name)) || j.metadata.labels?.['kupgrade.io/node']?.startsWith('master'))).toBe(true);
+    expect(
+      stack.sim
+        .objects('jobs', 'kube-upgrade')
+        .every((j) => batches.some((b) => b.nodes.some((n) => n.jobName === j.metadata.name)) || j.metadata.labels?.['kupgrade.io/node']?.startsWith('master')),
+    ).toBe(true);
 
     // Act: resume
-    const resumed = await resumeRequest(stack.controls, stack.clusterId, u.id);
+    const resumed = await resumeUpgrade(stack.controls, stack.clusterId, u.id);
     expect(resumed).toMatchObject({ status: 'running', rampIndex: 0 });
     expect(resumed.expiresAt).toBeUndefined();
     const done = await stack.waitForUpgrade(u.id, (x) => x.status !== 'running', 60_000);
 
     // Assess: ramp back at 1 after the resume, everything upgraded
     expect(done.status).toBe('succeeded');
-    const after = (await listBatches(stack.db, u.id)).filter((b) => b.kind === 'worker').slice(3).map((b) => b.nodes.length);
+    const after = (await listBatches(stack.db, u.id))
+      .filter((b) => b.kind === 'worker')
+      .slice(3)
+      .map((b) => b.nodes.length);
     expect(after.slice(0, 3)).toEqual([1, 2, 2]);
     expect(after.reduce((a, b) => a + b, 0)).toBe(20 - 5);
     for (const n of await stack.driver.listNodes()) expect(n).toMatchObject({ kubeletVersion: target, unschedulable: false });
@@ -63,13 +75,13 @@ describe('cancel', () => {
 
   it('after a pause keeps upgraded nodes upgraded, leaves the rest untouched, ends cancelled and frees the cluster', async () => {
     // Prepare: pause during the second worker batch
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-cancel', targetVersion: target });
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-cancel', targetVersion: target });
     await stack.waitForUpgrade(u.id, (x) => x.workerBatches === 2 && x.currentBatch !== null);
-    await pauseRequest(stack.controls, stack.clusterId, u.id);
+    await pauseUpgrade(stack.controls, stack.clusterId, u.id);
     await stack.waitForUpgrade(u.id, (x) => x.status === 'paused');
 
     // Act
-    const cancelling = await cancelRequest(stack.controls, stack.clusterId, u.id);
+    const cancelling = await cancelUpgrade(stack.controls, stack.clusterId, u.id);
     expect(cancelling.cancelRequested).toBe(true);
     const ended = await stack.waitForUpgrade(u.id, (x) => x.status === 'cancelled');
 
@@ -82,21 +94,22 @@ describe('cancel', () => {
       expect(n.kubeletVersion).toBe(upgraded.has(n.name) ? target : '1.30.4');
     }
     expect(stack.sim.objects('jobs', 'kube-upgrade')).toEqual([]);
-    expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
+    // the lock is released by the write after the one that ends the upgrade: a start in between already treats it as stale
+    await eventually(async () => (await getCluster(stack.db, stack.clusterId))?.activeUpgradeId === undefined, 'the cluster to be unlocked');
 
     // A new upgrade can start on the freed cluster.
-    const again = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-after-cancel', targetVersion: target });
+    const again = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-after-cancel', targetVersion: target });
     expect(again.status).toBe('running');
     expect((await stack.waitForUpgrade(again.id, (x) => x.status !== 'running', 60_000)).status).toBe('succeeded');
   });
 
   it('refuses to cancel a running upgrade or resume one that is not paused, changing nothing', async () => {
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-refuse', targetVersion: '1.32.6' }).catch((e) => e);
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-refuse', targetVersion: '1.32.6' }).catch((e) => e);
     // the cluster is at 1.31.10 now: the next minor (the catalog's next version) is allowed
     expect(u.status).toBe('running');
     const before = await stack.upgrade(u.id);
-    await expect(cancelRequest(stack.controls, stack.clusterId, u.id)).rejects.toMatchObject({ reason: 'Conflict' });
-    await expect(resumeRequest(stack.controls, stack.clusterId, u.id)).rejects.toMatchObject({ reason: 'Conflict' });
+    await expect(cancelUpgrade(stack.controls, stack.clusterId, u.id)).rejects.toMatchObject({ reason: 'Conflict' });
+    await expect(resumeUpgrade(stack.controls, stack.clusterId, u.id)).rejects.toMatchObject({ reason: 'Conflict' });
     const after = await stack.upgrade(u.id);
     expect(after.cancelRequested).toBe(false);
     expect(after.executions).toBe(before.executions);

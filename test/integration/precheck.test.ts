@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
-import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
-import { createKubernetesDriver } from '../../src/cluster/k8sDriver.js';
-import { ANNOTATION_SIM_FAIL_UPGRADE, ANNOTATION_SIM_SWAP } from '../../src/cluster/labels.js';
+import type { ClusterDriver } from '../../src/kube/clusterDriver.js';
+import { createKubernetesDriver } from '../../src/kube/k8sDriver.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE, ANNOTATION_SIM_SWAP } from '../../local/kube-sim/annotations.js';
 import type { CheckResult } from '../../src/domain/upgrade.js';
-import { readAndCheck } from '../../src/phases/precheck.js';
+import { readAndCheck } from '../../src/checks/readAndCheck.js';
 import { annotateNode, cordonByOperator, pinUnevictablePod, setNodeReady } from '../helpers/simOps.js';
 import { eventually } from '../helpers/eventually.js';
 
 const TARGET = '1.31.10';
-
 
 async function must(sim: KubeSim, method: string, path: string, body?: unknown, contentType?: string): Promise<void> {
   const res = await sim.request(method, path, body, contentType ? { contentType } : undefined);
@@ -49,7 +48,15 @@ describe('precheck against the simulated cluster', () => {
     // Assess
     const seen = sim.requests.slice(from);
     expect(seen.filter((r) => r.method !== 'GET')).toEqual([]);
-    expect(seen.map((r) => r.path)).toEqual(expect.arrayContaining(['/readyz', '/api/v1/pods', '/apis/policy/v1/poddisruptionbudgets', '/api/v1/nodes/worker-1/proxy/configz', '/apis/batch/v1/namespaces/kube-upgrade/jobs']));
+    expect(seen.map((r) => r.path)).toEqual(
+      expect.arrayContaining([
+        '/readyz',
+        '/api/v1/pods',
+        '/apis/policy/v1/poddisruptionbudgets',
+        '/api/v1/nodes/worker-1/proxy/configz',
+        '/apis/batch/v1/namespaces/kube-upgrade/jobs',
+      ]),
+    );
     expect(report.status).toBe('passed');
     expect(report.results.filter((r) => r.status !== 'pass').map((r) => [r.name, r.status])).toEqual([['bare-pods', 'warn']]);
     expect(report.results.find((r) => r.name === 'bare-pods')!.message).toContain('default/debug-shell');
@@ -78,7 +85,7 @@ describe('precheck against the simulated cluster', () => {
     const { report } = await readAndCheck(dead, TARGET, 'c1');
     // Assess
     expect(report.status).toBe('failed');
-    expect(report.results).toHaveLength(14);
+    expect(report.results).toHaveLength(15);
     expect(report.results[0]).toMatchObject({ name: 'api-server', status: 'fail', message: expect.stringContaining('could not be read') });
   });
 
@@ -108,12 +115,22 @@ describe('precheck against the simulated cluster', () => {
     expect(await result('kubelet-skew')).toMatchObject({ status: 'pass' });
   });
 
-  it('control-plane-health: fails when a master\'s scheduler pod is not Ready', async () => {
+  it("control-plane-health: fails when a master's scheduler pod is not Ready", async () => {
     const path = '/api/v1/namespaces/kube-system/pods/kube-scheduler-master-2/status';
-    const conditions = (ready: string) => ({ status: { conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: type === 'Ready' || type === 'ContainersReady' ? ready : 'True' })) } });
+    const conditions = (ready: string) => ({
+      status: {
+        conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+          type,
+          status: type === 'Ready' || type === 'ContainersReady' ? ready : 'True',
+        })),
+      },
+    });
     await must(sim, 'PATCH', path, conditions('False'), merge);
     try {
-      expect(await result('control-plane-health')).toMatchObject({ status: 'fail', message: expect.stringContaining('kube-scheduler on master-2: Running, not Ready') });
+      expect(await result('control-plane-health')).toMatchObject({
+        status: 'fail',
+        message: expect.stringContaining('kube-scheduler on master-2: Running, not Ready'),
+      });
     } finally {
       await must(sim, 'PATCH', path, conditions('True'), merge);
     }
@@ -128,8 +145,15 @@ describe('precheck against the simulated cluster', () => {
       spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'legacy' } } },
     });
     await must(sim, 'POST', '/apis/apps/v1/namespaces/default/replicasets', {
-      metadata: { name: 'old-rs', managedFields: [{ manager: 'old-tool', operation: 'Update', apiVersion: 'extensions/v1beta1', fieldsType: 'FieldsV1', fieldsV1: {} }] },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'old-rs' } }, template: { metadata: { labels: { app: 'old-rs' } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] } } },
+      metadata: {
+        name: 'old-rs',
+        managedFields: [{ manager: 'old-tool', operation: 'Update', apiVersion: 'extensions/v1beta1', fieldsType: 'FieldsV1', fieldsV1: {} }],
+      },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'old-rs' } },
+        template: { metadata: { labels: { app: 'old-rs' } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] } },
+      },
     });
     try {
       // Act
@@ -147,7 +171,10 @@ describe('precheck against the simulated cluster', () => {
 
   it('pdb-blockers: fails on a zero-budget PDB and on pods covered by two PDBs', async () => {
     await pinUnevictablePod(sim, 'worker-1', 'pinned');
-    await must(sim, 'POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { metadata: { name: 'web-again' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } });
+    await must(sim, 'POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', {
+      metadata: { name: 'web-again' },
+      spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } },
+    });
     try {
       await eventually(() => sim.object('poddisruptionbudgets', 'default', 'pinned-never')?.status, 'the PDB status');
       const r = await result('pdb-blockers');
@@ -163,11 +190,19 @@ describe('precheck against the simulated cluster', () => {
 
   it('local-storage and flexvolume-oss: warn naming pods with emptyDir or FlexVolume OSS volumes', async () => {
     await must(sim, 'POST', '/api/v1/namespaces/default/pods', podOn('scratch', 'worker-2', { volumes: [{ name: 'tmp', emptyDir: {} }] }));
-    await must(sim, 'POST', '/api/v1/namespaces/default/pods', podOn('oss-reader', 'worker-3', { volumes: [{ name: 'bucket', flexVolume: { driver: 'alicloud/oss', options: { bucket: 'b' } } }] }));
+    await must(
+      sim,
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      podOn('oss-reader', 'worker-3', { volumes: [{ name: 'bucket', flexVolume: { driver: 'alicloud/oss', options: { bucket: 'b' } } }] }),
+    );
     try {
       const report = await run();
       expect(report.status).toBe('passed');
-      expect(report.results.find((r) => r.name === 'local-storage')).toMatchObject({ status: 'warn', message: expect.stringContaining('default/scratch (tmp)') });
+      expect(report.results.find((r) => r.name === 'local-storage')).toMatchObject({
+        status: 'warn',
+        message: expect.stringContaining('default/scratch (tmp)'),
+      });
       expect(report.results.find((r) => r.name === 'flexvolume-oss')).toMatchObject({ status: 'warn', message: expect.stringContaining('default/oss-reader') });
     } finally {
       await must(sim, 'DELETE', '/api/v1/namespaces/default/pods/scratch');
@@ -220,12 +255,19 @@ describe('precheck against the simulated cluster', () => {
     expect(await result('node-pressure')).toMatchObject({ status: 'pass' });
   });
 
-  it('node-headroom: warns when requests leave less than 20% of a node\'s CPU', async () => {
-    await must(sim, 'POST', '/api/v1/namespaces/default/pods', podOn('hog', 'worker-2', { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '3500m', memory: '1Gi' } } }] }));
+  it("node-headroom: warns when requests leave less than 20% of a node's CPU", async () => {
+    await must(
+      sim,
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      podOn('hog', 'worker-2', {
+        containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '3500m', memory: '1Gi' } } }],
+      }),
+    );
     try {
       expect(await result('node-headroom')).toMatchObject({ status: 'warn', message: expect.stringMatching(/worker-2 \(CPU \d+%, memory \d+% free\)/) });
     } finally {
-      await must(sim, 'DELETE', '/api/v1/namespaces/default/pods/hog');
+      await must(sim, 'DELETE', '/api/v1/namespaces/default/pods/hog?gracePeriodSeconds=0');
     }
     expect(await result('node-headroom')).toMatchObject({ status: 'pass' });
   });

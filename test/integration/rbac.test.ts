@@ -7,11 +7,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
-import type { ClusterDriver } from '../../src/cluster/clusterDriver.js';
-import { createKubernetesDriver, UPGRADE_NAMESPACE_LABELS } from '../../src/cluster/k8sDriver.js';
-import { ANNOTATION_SIM_FAIL_UPGRADE, LABEL_MANAGED_BY, LABEL_UPGRADE_ID, MANAGED_BY_VALUE, UPGRADE_NAMESPACE } from '../../src/cluster/labels.js';
+import type { ClusterDriver } from '../../src/kube/clusterDriver.js';
+import { createKubernetesDriver, UPGRADE_NAMESPACE_LABELS } from '../../src/kube/k8sDriver.js';
+import { LABEL_MANAGED_BY, LABEL_UPGRADE_ID, MANAGED_BY_VALUE } from '../../src/kube/labels.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE } from '../../local/kube-sim/annotations.js';
+import { UPGRADE_NAMESPACE } from '../../src/domain/clusterMarks.js';
 import { resourcesToScan } from '../../src/domain/removedApis.js';
-import { allowed, describeAttributes, grantAllows, grantsFor, loadManifest, requestAttributes, type Attributes, type Grant, type RbacObject } from '../helpers/rbac.js';
+import {
+  allowed,
+  describeAttributes,
+  grantAllows,
+  grantsFor,
+  loadManifest,
+  requestAttributes,
+  type Attributes,
+  type Grant,
+  type RbacObject,
+} from '../helpers/rbac.js';
 
 const MANIFEST = fileURLToPath(new URL('../../manifests/rbac.yaml', import.meta.url));
 const SA = { name: 'kupgrade', namespace: UPGRADE_NAMESPACE };
@@ -31,7 +43,7 @@ interface Need {
 }
 const core = (calls: string, verb: string, resource: string, more: Partial<Need> = {}): Need => ({ calls, verb, group: '', resource, ...more });
 
-/** Every request the driver can send (src/cluster/k8sDriver.ts, readSnapshot.ts, rawGet.ts). */
+/** Every request the driver can send (src/kube/k8sDriver.ts, readSnapshot.ts, rawGet.ts). */
 const DRIVER_NEEDS: Need[] = [
   { calls: 'serverVersion, readClusterState', verb: 'get', path: '/version' },
   { calls: 'readClusterState (/readyz?verbose)', verb: 'get', path: '/readyz' },
@@ -46,6 +58,7 @@ const DRIVER_NEEDS: Need[] = [
   { calls: 'drain (the budgets of a blocked pod)', verb: 'list', group: 'policy', resource: 'poddisruptionbudgets', namespace: ANY },
   { calls: 'readClusterState', verb: 'list', group: 'policy', resource: 'poddisruptionbudgets' },
   core('ensureUpgradeJob', 'get', 'namespaces', { namespace: UPGRADE_NAMESPACE, name: UPGRADE_NAMESPACE }),
+  core('clusterIdentity', 'get', 'namespaces', { namespace: 'kube-system', name: 'kube-system' }),
   core('ensureUpgradeJob', 'create', 'namespaces'),
   { calls: 'ensureUpgradeJob', verb: 'create', group: 'batch', resource: 'jobs', namespace: UPGRADE_NAMESPACE },
   { calls: 'upgradeJobStatus', verb: 'get', group: 'batch', resource: 'jobs', namespace: UPGRADE_NAMESPACE, name: 'j' },
@@ -54,18 +67,47 @@ const DRIVER_NEEDS: Need[] = [
   core('upgradeJobStatus (a failed pod), deleteUpgradeJobs', 'list', 'pods', { namespace: UPGRADE_NAMESPACE }),
   core('deleteUpgradeJobs (pods left behind)', 'delete', 'pods', { namespace: UPGRADE_NAMESPACE, name: 'p' }),
   { calls: 'unavailableWorkloads', verb: 'list', group: 'apps', resource: 'replicasets' },
+  {
+    calls: 'readLease, releaseLease, readClusterState (upgrade-lease)',
+    verb: 'get',
+    group: 'coordination.k8s.io',
+    resource: 'leases',
+    namespace: UPGRADE_NAMESPACE,
+    name: 'kupgrade',
+  },
+  { calls: 'writeLease (taking it)', verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: UPGRADE_NAMESPACE },
+  { calls: 'writeLease (renewing it)', verb: 'patch', group: 'coordination.k8s.io', resource: 'leases', namespace: UPGRADE_NAMESPACE, name: 'kupgrade' },
+  { calls: 'releaseLease', verb: 'delete', group: 'coordination.k8s.io', resource: 'leases', namespace: UPGRADE_NAMESPACE, name: 'kupgrade' },
+  { calls: 'recordNodeEvent', verb: 'create', group: 'events.k8s.io', resource: 'events', namespace: 'default' },
   // the removed-APIs check lists each resource that replaced a removed API version, across all namespaces
-  ...resourcesToScan().map((r): Need => ({ calls: 'readClusterState (removed APIs)', verb: 'list', group: r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '', resource: r.resource })),
+  ...resourcesToScan().map((r): Need => ({
+    calls: 'readClusterState (removed APIs)',
+    verb: 'list',
+    group: r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '',
+    resource: r.resource,
+  })),
 ];
-/** Needs the simulated cycle does not reach: a server without /readyz, a budget refusal that does not name its PDB. */
-const NOT_EXERCISED = ['get /healthz', 'list policy/poddisruptionbudgets in <any namespace>'];
+/** Needs the simulated cycle does not reach: a server without /readyz. */
+// (a blocked drain now always reads its pod's budgets, for the disruptions they allow: that row is reached)
+const NOT_EXERCISED = ['get /healthz'];
 
-const needKey = (n: Need) => (n.path ? `${n.verb} ${n.path}` : `${n.verb} ${n.group || 'core'}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`);
+const needKey = (n: Need) =>
+  n.path
+    ? `${n.verb} ${n.path}`
+    : `${n.verb} ${n.group || 'core'}/${n.resource}${n.subresource ? `/${n.subresource}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`;
 
 /** The need as a concrete request: ANY becomes a namespace kupgrade knows nothing about. */
 function asAttributes(n: Need): Attributes {
   if (n.path) return { kind: 'nonResource', verb: n.verb, path: n.path };
-  return { kind: 'resource', verb: n.verb, group: n.group!, resource: n.resource!, subresource: n.subresource, namespace: n.namespace === ANY ? 'team-a' : n.namespace, name: n.name };
+  return {
+    kind: 'resource',
+    verb: n.verb,
+    group: n.group!,
+    resource: n.resource!,
+    subresource: n.subresource,
+    namespace: n.namespace === ANY ? 'team-a' : n.namespace,
+    name: n.name,
+  };
 }
 
 function covers(n: Need, a: Attributes): boolean {
@@ -77,7 +119,17 @@ function covers(n: Need, a: Attributes): boolean {
 /** Cluster-wide writes the manifest may grant, each for a reason (README, "Registering a real cluster"). */
 const CLUSTER_WRITES = ['patch core/nodes', 'create core/namespaces', 'delete core/pods', 'create core/pods/eviction'];
 const READ_VERBS = new Set(['get', 'list', 'watch']);
-const NEVER_RESOURCES = new Set(['secrets', 'configmaps', 'serviceaccounts', 'serviceaccounts/token', 'tokenreviews', 'subjectaccessreviews', 'certificatesigningrequests/approval']);
+const NEVER_RESOURCES = new Set([
+  'secrets',
+  'configmaps',
+  'serviceaccounts',
+  'serviceaccounts/token',
+  'tokenreviews',
+  'subjectaccessreviews',
+  'certificatesigningrequests/approval',
+]);
+/** What kupgrade writes in its own namespace: the upgrade Jobs, the Lease it holds the cluster with (issue 16), Events on nodes (issue 17). */
+const NAMESPACE_WRITES = ['batch/jobs', 'coordination.k8s.io/leases', 'events.k8s.io/events'];
 const NEVER_VERBS = new Set(['*', 'escalate', 'bind', 'impersonate', 'approve', 'sign', 'deletecollection', 'update']);
 
 /** Policy the manifest must keep whatever the driver needs: no wildcard, no secrets, writes only where listed. */
@@ -96,7 +148,8 @@ function rbacPolicyProblems(objects: RbacObject[]): string[] {
           for (const v of r.verbs.filter((v) => !READ_VERBS.has(v))) {
             const key = `${v} ${group || 'core'}/${res}`;
             if (o.kind === 'ClusterRole' && !CLUSTER_WRITES.includes(key)) problems.push(`${where}: cluster-wide ${key} is not an allowed write`);
-            if (o.kind === 'Role' && !(group === 'batch' && res === 'jobs')) problems.push(`${where}: ${key} in ${o.metadata.namespace}: only the upgrade Jobs are written there`);
+            if (o.kind === 'Role' && !NAMESPACE_WRITES.includes(`${group || 'core'}/${res}`))
+              problems.push(`${where}: ${key} in ${o.metadata.namespace}: only the upgrade Jobs and kupgrade's Lease are written there`);
           }
         }
       }
@@ -104,7 +157,8 @@ function rbacPolicyProblems(objects: RbacObject[]): string[] {
   }
   for (const b of objects.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')) {
     for (const s of b.subjects ?? []) {
-      if (!(s.kind === 'ServiceAccount' && s.name === SA.name && s.namespace === SA.namespace)) problems.push(`${b.kind}/${b.metadata.name}: binds ${s.kind} ${s.name}, not the kupgrade ServiceAccount`);
+      if (!(s.kind === 'ServiceAccount' && s.name === SA.name && s.namespace === SA.namespace))
+        problems.push(`${b.kind}/${b.metadata.name}: binds ${s.kind} ${s.name}, not the kupgrade ServiceAccount`);
     }
     if (b.roleRef?.name && b.roleRef.name !== 'kupgrade') problems.push(`${b.kind}/${b.metadata.name}: binds ${b.roleRef.kind} ${b.roleRef.name}`);
   }
@@ -123,7 +177,17 @@ describe('manifests/rbac.yaml', () => {
     expect(ns?.metadata).toMatchObject({ name: UPGRADE_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } });
     expect(objects.find((o) => o.kind === 'ServiceAccount')?.metadata).toMatchObject(SA);
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort()).toEqual(
-      ['ClusterRole//kupgrade', 'ClusterRoleBinding//kupgrade', 'Namespace//kube-upgrade', 'Role/kube-upgrade/kupgrade', 'RoleBinding/kube-upgrade/kupgrade', 'ServiceAccount/kube-upgrade/kupgrade'].sort(),
+      [
+        'ClusterRole//kupgrade',
+        'ClusterRoleBinding//kupgrade',
+        'Namespace//kube-upgrade',
+        'Role/kube-upgrade/kupgrade',
+        'RoleBinding/kube-upgrade/kupgrade',
+        // Events on nodes must live in default (issue 17)
+        'Role/default/kupgrade',
+        'RoleBinding/default/kupgrade',
+        'ServiceAccount/kube-upgrade/kupgrade',
+      ].sort(),
     );
   });
 
@@ -141,7 +205,9 @@ describe('manifests/rbac.yaml', () => {
       const r = g.rule;
       const singles = r.nonResourceURLs?.length
         ? r.nonResourceURLs.flatMap((u) => r.verbs.map((v) => ({ ...r, nonResourceURLs: [u], verbs: [v] })))
-        : (r.apiGroups ?? []).flatMap((grp) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => ({ ...r, apiGroups: [grp], resources: [res], verbs: [v] }))));
+        : (r.apiGroups ?? []).flatMap((grp) =>
+            (r.resources ?? []).flatMap((res) => r.verbs.map((v) => ({ ...r, apiGroups: [grp], resources: [res], verbs: [v] }))),
+          );
       for (const single of singles) {
         const narrowed: Grant = { ...g, rule: single };
         if (!DRIVER_NEEDS.some((n) => grantAllows(narrowed, asAttributes(n)))) unused.push(`${g.role} in ${g.scope}: ${JSON.stringify(single)}`);
@@ -151,11 +217,14 @@ describe('manifests/rbac.yaml', () => {
   });
 
   it('is reported by the policy check when a wildcard, a secret read or a cluster-wide write is added', () => {
-    const withRule = (rule: object) =>
-      objects.map((o) => (o.kind === 'ClusterRole' ? { ...o, rules: [...(o.rules ?? []), rule] } : o)) as RbacObject[];
-    expect(rbacPolicyProblems(withRule({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] })).join('\n')).toMatch(/a wildcard in apiGroups[\s\S]*a wildcard in resources[\s\S]*verb \* is never needed/);
+    const withRule = (rule: object) => objects.map((o) => (o.kind === 'ClusterRole' ? { ...o, rules: [...(o.rules ?? []), rule] } : o)) as RbacObject[];
+    expect(rbacPolicyProblems(withRule({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] })).join('\n')).toMatch(
+      /a wildcard in apiGroups[\s\S]*a wildcard in resources[\s\S]*verb \* is never needed/,
+    );
     expect(rbacPolicyProblems(withRule({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] })).join('\n')).toMatch(/secrets must not be granted/);
-    expect(rbacPolicyProblems(withRule({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] })).join('\n')).toMatch(/cluster-wide patch apps\/deployments is not an allowed write/);
+    expect(rbacPolicyProblems(withRule({ apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] })).join('\n')).toMatch(
+      /cluster-wide patch apps\/deployments is not an allowed write/,
+    );
     expect(rbacPolicyProblems(withRule({ nonResourceURLs: ['/metrics*'], verbs: ['get'] })).join('\n')).toMatch(/a wildcard in nonResourceURLs/);
   });
 });
@@ -189,12 +258,20 @@ describe('the real driver through a whole cycle against the simulated cluster', 
     const MERGE = { contentType: 'application/merge-patch+json' };
 
     // A finished pod on the node: the drain deletes it rather than evicting it.
-    await sim.request('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'batch-done' }, spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'busybox' }] } });
-    await until('the pod to run', async () => ((sim.object('pods', 'default', 'batch-done')?.status as { phase?: string })?.phase === 'Running' ? true : undefined));
+    await sim.request('POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'batch-done' },
+      spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    await until('the pod to run', async () =>
+      (sim.object('pods', 'default', 'batch-done')?.status as { phase?: string })?.phase === 'Running' ? true : undefined,
+    );
     await sim.request('PATCH', '/api/v1/namespaces/default/pods/batch-done/status', { status: { phase: 'Succeeded' } }, MERGE);
 
     await track(() => driver.readClusterState());
     await track(() => driver.serverVersion());
+    await track(() => driver.clusterIdentity());
     await track(() => driver.listNodes());
     await track(() => driver.cordon('worker-1', UPG));
     await until('the drain', () => track(async () => ((await driver.drain('worker-1')).done ? true : undefined)));
@@ -217,6 +294,13 @@ describe('the real driver through a whole cycle against the simulated cluster', 
     await track(() => driver.readClusterState());
     await track(() => driver.deleteUpgradeJobs(UPG));
     await track(() => driver.deleteUpgradeJobs());
+    // the Lease: taken, renewed, released
+    const self = { installation: 'rbac-test', upgradeId: UPG, clusterId: 'c1' };
+    await track(() => driver.writeLease({ self, durationSeconds: 60, now: new Date().toISOString() }));
+    const lease = await track(() => driver.readLease());
+    await track(() => driver.writeLease({ self, durationSeconds: 60, now: new Date().toISOString(), previous: lease }));
+    await track(() => driver.releaseLease(self));
+    await track(() => driver.recordNodeEvent({ node: 'worker-1', reason: 'NodeCordoned', type: 'Normal', action: 'Cordon', note: 'cordoned' }));
   });
   afterAll(() => sim?.close());
 
@@ -250,8 +334,14 @@ describe('the real driver through a whole cycle against the simulated cluster', 
   it('sends only requests the driver-call table lists, and reaches every row but the ones named', () => {
     const unlisted = sent.filter((a) => !DRIVER_NEEDS.some((n) => covers(n, a))).map(describeAttributes);
     expect([...new Set(unlisted)]).toEqual([]);
-    const reached = DRIVER_NEEDS.filter((n) => n.namespace === ANY ? sent.some((a) => covers(n, a) && a.kind === 'resource' && a.namespace !== UPGRADE_NAMESPACE) : sent.some((a) => covers(n, a)));
-    expect(DRIVER_NEEDS.filter((n) => !reached.includes(n)).map(needKey).sort()).toEqual([...NOT_EXERCISED].sort());
+    const reached = DRIVER_NEEDS.filter((n) =>
+      n.namespace === ANY ? sent.some((a) => covers(n, a) && a.kind === 'resource' && a.namespace !== UPGRADE_NAMESPACE) : sent.some((a) => covers(n, a)),
+    );
+    expect(
+      DRIVER_NEEDS.filter((n) => !reached.includes(n))
+        .map(needKey)
+        .sort(),
+    ).toEqual([...NOT_EXERCISED].sort());
   });
 
   it('would be refused without the eviction rule (the check can fail)', () => {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runBegin } from '../../src/phases/begin.js';
 import { getCluster } from '../../src/store/clusters.js';
 import { listEvents } from '../../src/store/events.js';
-import { createUpgrade, updateUpgrade } from '../../src/store/upgrades.js';
+import { insertUpgrade, updateUpgrade } from '../../src/store/upgrades.js';
 import { newUpgrade } from '../../src/upgrades/newUpgrade.js';
-import { cancelRequest, requestUpgrade } from '../../src/upgrades/control.js';
+import { cancelUpgrade, startUpgrade } from '../../src/upgrades/control.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const TARGET = '1.31.10';
@@ -18,17 +18,19 @@ describe('scheduled upgrades', () => {
   afterAll(async () => stack?.stop());
 
   it('refuses a start time in the past, changing nothing', async () => {
-    await expect(requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-past', targetVersion: TARGET, startAt: inSeconds(-60) })).rejects.toMatchObject({ reason: 'InvalidRequest' });
+    await expect(
+      startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-past', targetVersion: TARGET, startAt: inSeconds(-60) }),
+    ).rejects.toMatchObject({ reason: 'InvalidRequest' });
     expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
   });
 
   it('can be cancelled before it starts: the schedule goes, nothing runs, the cluster is free', async () => {
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-later', targetVersion: TARGET, startAt: inSeconds(3600) });
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-later', targetVersion: TARGET, startAt: inSeconds(3600) });
     expect(u).toMatchObject({ status: 'scheduled', phase: 'precheck' });
     expect(stack.controls.scheduler.pending()).toEqual(['upg-later']);
     expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBe('upg-later');
 
-    const cancelled = await cancelRequest(stack.controls, stack.clusterId, u.id);
+    const cancelled = await cancelUpgrade(stack.controls, stack.clusterId, u.id);
     expect(cancelled).toMatchObject({ status: 'cancelled', phase: 'done' });
     expect(stack.controls.scheduler.pending()).toEqual([]);
     expect((await getCluster(stack.db, stack.clusterId))?.activeUpgradeId).toBeUndefined();
@@ -36,7 +38,7 @@ describe('scheduled upgrades', () => {
   });
 
   it('shows scheduled until its time, then fires and runs to the end', async () => {
-    const u = await requestUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-soon', targetVersion: TARGET, startAt: inSeconds(1.5) });
+    const u = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-soon', targetVersion: TARGET, startAt: inSeconds(1.5) });
     expect(u.status).toBe('scheduled');
     expect((await stack.upgrade(u.id)).status).toBe('scheduled');
     const done = await stack.waitForUpgrade(u.id, (x) => x.status === 'succeeded', 60_000);
@@ -53,8 +55,15 @@ describe('scheduled upgrades', () => {
 
   it('writes the start event on the next Begin when one crashed between the status write and the event', async () => {
     // Prepare: a scheduled upgrade whose Begin moved it to running, then crashed (its own cluster: no execution runs it)
-    const u = newUpgrade({ id: 'upg-crashed-begin', clusterId: 'crash-site', fromVersion: '1.30.4', toVersion: TARGET, now: inSeconds(-10), startAt: inSeconds(-5) });
-    await createUpgrade(stack.db, u);
+    const u = newUpgrade({
+      id: 'upg-crashed-begin',
+      clusterId: 'crash-site',
+      fromVersion: '1.30.4',
+      toVersion: TARGET,
+      now: inSeconds(-10),
+      startAt: inSeconds(-5),
+    });
+    await insertUpgrade(stack.db, u);
     await updateUpgrade(stack.db, u.clusterId, u.id, (cur) => ({ ...cur, status: 'running' }));
     const begin = { input: { clusterId: u.clusterId, upgradeId: u.id }, executionName: u.id };
 

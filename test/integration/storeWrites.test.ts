@@ -2,35 +2,26 @@
 // hold each condition to what it guards, against dynalite (no stack, no cluster).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import type { AddressInfo } from 'node:net';
 import { ConflictError } from '../../src/domain/errors.js';
 import type { Batch, Upgrade } from '../../src/domain/upgrade.js';
 import { createOrAdoptBatch, getBatch, saveBatch } from '../../src/store/batches.js';
 import { deleteCluster, findStaleLock, getCluster, lockCluster, putCluster, releaseLock } from '../../src/store/clusters.js';
-import { createDb, keys, type Db } from '../../src/store/db.js';
+import { keys, type Db } from '../../src/store/db.js';
 import { appendEvents, listEvents } from '../../src/store/events.js';
-import { ensureTable } from '../../src/store/tableSchema.js';
-import { createUpgrade, getUpgrade, saveUpgrade, VersionConflictError } from '../../src/store/upgrades.js';
+import { insertUpgrade, getUpgrade, saveUpgrade, VersionConflictError } from '../../src/store/upgrades.js';
 import { newUpgrade } from '../../src/upgrades/newUpgrade.js';
-import { startUpgrade } from '../../src/upgrades/startUpgrade.js';
+import { createUpgrade } from '../../src/upgrades/createUpgrade.js';
+import { startStore } from '../helpers/dynaliteStore.js';
 
 const T0 = '2030-01-01T00:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
 
-let server: ReturnType<typeof dynalite>;
 let db: Db;
-
+let stopStore: () => Promise<void>;
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
-  db = createDb({ table: 'kupgrade-store-test', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-  await ensureTable(db);
+  ({ db, stop: stopStore } = await startStore('kupgrade-store-test'));
 });
-
-afterAll(async () => {
-  await new Promise<void>((res) => server.close(() => res()));
-});
+afterAll(async () => stopStore());
 
 async function cluster(id: string): Promise<void> {
   await putCluster(db, { id, name: id, version: '1.30.4', kubeconfigRef: `file:/nowhere/${id}`, createdAt: T0, updatedAt: T0 });
@@ -41,7 +32,7 @@ async function lockedBy(clusterId: string, upgrade: Partial<Upgrade> | null): Pr
   await cluster(clusterId);
   const id = `upg-${clusterId}`;
   await lockCluster(db, clusterId, id, T0);
-  if (upgrade) await createUpgrade(db, { ...newUpgrade({ id, clusterId, fromVersion: '1.30.4', toVersion: '1.31.10', now: T0 }), ...upgrade });
+  if (upgrade) await insertUpgrade(db, { ...newUpgrade({ id, clusterId, fromVersion: '1.30.4', toVersion: '1.31.10', now: T0 }), ...upgrade });
   return id;
 }
 
@@ -126,15 +117,15 @@ describe('clusters', () => {
 });
 
 describe('startUpgrade', () => {
-  it('releases a crashed start\'s lock only after a minute', async () => {
+  it("releases a crashed start's lock only after a minute", async () => {
     await lockedBy('crashed', null);
     const args = { clusterId: 'crashed', upgradeId: 'upg-next', targetVersion: '1.31.10' };
-    await expect(startUpgrade(db, { ...args, now: at(30) })).rejects.toMatchObject({ reason: 'Conflict' });
-    expect(await startUpgrade(db, { ...args, now: at(61) })).toMatchObject({ id: 'upg-next', status: 'running' });
+    await expect(createUpgrade(db, { ...args, now: at(30) })).rejects.toMatchObject({ reason: 'Conflict' });
+    expect(await createUpgrade(db, { ...args, now: at(61) })).toMatchObject({ id: 'upg-next', status: 'running' });
     expect((await getCluster(db, 'crashed'))?.activeUpgradeId).toBe('upg-next');
   });
 
-  it('does not release a lock that the crashed start\'s retry re-took after it was judged orphaned', async () => {
+  it("does not release a lock that the crashed start's retry re-took after it was judged orphaned", async () => {
     // Prepare: a crashed start's lock; the retry of that start re-takes it just
     // before the other start's release reaches the table
     await lockedBy('race', null);
@@ -153,7 +144,7 @@ describe('startUpgrade', () => {
     };
 
     // Act
-    const other = startUpgrade(racing, { clusterId: 'race', upgradeId: 'upg-other', targetVersion: '1.31.10', now: at(61) });
+    const other = createUpgrade(racing, { clusterId: 'race', upgradeId: 'upg-other', targetVersion: '1.31.10', now: at(61) });
 
     // Assess: the retry keeps its lock, the other start is a conflict and wrote nothing
     await expect(other).rejects.toMatchObject({ reason: 'Conflict' });
@@ -168,7 +159,7 @@ describe('optimistic locking', () => {
     it('refuses a write based on a stale version with a VersionConflictError and changes nothing', async () => {
       // Prepare: two readers of version 1; the first writes version 2
       const u = newUpgrade({ id: 'upg-occ', clusterId: 'occ', fromVersion: '1.30.4', toVersion: '1.31.10', now: T0 });
-      await createUpgrade(db, u);
+      await insertUpgrade(db, u);
       const first = await saveUpgrade(db, { ...u, pauseRequested: true, status: 'pausing', updatedAt: at(1) }, 1);
       expect(first.version).toBe(2);
 
@@ -196,11 +187,11 @@ describe('optimistic locking', () => {
         version: 1,
       };
       await createOrAdoptBatch(db, batch);
-      const first = await saveBatch(db, { ...batch, nodes: [{ name: 'worker-1', step: 'draining', role: 'worker' }] }, 1);
+      const first = await saveBatch(db, { ...batch, nodes: [{ name: 'worker-1', step: 'draining', role: 'worker' }] }, batch);
       expect(first.version).toBe(2);
 
       // Act
-      const stale = saveBatch(db, { ...batch, nodes: [{ name: 'worker-1', step: 'failed', role: 'worker' }], status: 'failed' }, 1);
+      const stale = saveBatch(db, { ...batch, nodes: [{ name: 'worker-1', step: 'failed', role: 'worker' }], status: 'failed' }, batch);
 
       // Assess
       await expect(stale).rejects.toBeInstanceOf(ConflictError);
@@ -210,10 +201,13 @@ describe('optimistic locking', () => {
 });
 
 describe('events', () => {
-  it('that share a timestamp read back in the order they were written, across calls (a batch step writes its nodes\' events, then the batch\'s)', async () => {
+  it("that share a timestamp read back in the order they were written, across calls (a batch step writes its nodes' events, then the batch's)", async () => {
     // Act: one `now` for all, as one invocation stamps them
     for (let i = 0; i < 20; i++) {
-      await appendEvents(db, 'upg-order', [{ at: T0, type: 'NodeUpgraded', message: `node ${i}` }, { at: T0, type: 'NodeUncordoned', message: `node ${i}` }]);
+      await appendEvents(db, 'upg-order', [
+        { at: T0, type: 'NodeUpgraded', message: `node ${i}` },
+        { at: T0, type: 'NodeUncordoned', message: `node ${i}` },
+      ]);
       await appendEvents(db, 'upg-order', [{ at: T0, type: 'BatchDone', message: `batch ${i}` }]);
     }
 
@@ -222,5 +216,39 @@ describe('events', () => {
     expect(read.map((e) => `${e.type} ${e.message}`)).toEqual(
       Array.from({ length: 20 }, (_, i) => [`NodeUpgraded node ${i}`, `NodeUncordoned node ${i}`, `BatchDone batch ${i}`]).flat(),
     );
+  });
+});
+
+describe('batches left behind by a crash', () => {
+  const batch = (over: Partial<Batch>): Batch => ({
+    upgradeId: 'upg-orphan',
+    number: 3,
+    kind: 'worker',
+    index: 2,
+    nodes: [{ name: 'worker-1', step: 'pending', role: 'worker' }],
+    notReadyBefore: [],
+    execution: 1,
+    status: 'running',
+    startedAt: T0,
+    version: 1,
+    ...over,
+  });
+
+  it('one of this execution is adopted as it was; one an earlier execution never started is planned again; a started one never is', async () => {
+    // Prepare: batch 3 written by execution 1, then the step crashed before the upgrade pointed at it
+    await createOrAdoptBatch(db, batch({ nodes: [0, 1, 2, 3].map((i) => ({ name: `worker-${i}`, step: 'pending', role: 'worker' as const })) }));
+
+    // Act + Assess: the same execution adopts it, nodes and all
+    expect((await createOrAdoptBatch(db, batch({})))!.nodes).toHaveLength(4);
+
+    // Act + Assess: after a pause and a resume (execution 2) the ramp is back at 1: the unstarted batch is planned again
+    const replanned = await createOrAdoptBatch(db, batch({ execution: 2 }));
+    expect(replanned).toMatchObject({ execution: 2, version: 2, nodes: [{ name: 'worker-1', step: 'pending' }] });
+    expect(await getBatch(db, 'upg-orphan', 3)).toEqual(replanned);
+
+    // a batch whose nodes moved is never replaced, whatever execution asks
+    await saveBatch(db, { ...replanned, nodes: [{ name: 'worker-1', step: 'draining', role: 'worker' }] }, replanned);
+    const kept = await createOrAdoptBatch(db, batch({ execution: 3, nodes: [{ name: 'worker-9', step: 'pending', role: 'worker' }] }));
+    expect(kept).toMatchObject({ execution: 2, nodes: [{ name: 'worker-1', step: 'draining' }] });
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { KubeSim } from '../../local/kube-sim/index.js';
 import { listBatches } from '../../src/store/batches.js';
 import { listEvents } from '../../src/store/events.js';
-import { requestUpgrade, resumeRequest } from '../../src/upgrades/control.js';
+import { startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { eventually } from '../helpers/eventually.js';
 import { setNodeReady, workerNames } from '../helpers/simOps.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
@@ -20,15 +20,26 @@ const createReplicaSet = (sim: KubeSim, name: string, replicas: number) =>
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
     metadata: { name, namespace: 'default' },
-    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] } },
+    },
   });
 
-const readyReplicas = (sim: KubeSim, name: string) => (sim.object('replicasets', 'default', name)?.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0;
+const readyReplicas = (sim: KubeSim, name: string) =>
+  (sim.object('replicasets', 'default', name)?.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0;
 const podsOf = (sim: KubeSim, app: string) => sim.objects('pods', 'default').filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp);
 
 /** A NoSchedule taint, as an operator reserving nodes for another team adds it: pods already there stay, new ones do not land. */
 const taintNode = (sim: KubeSim, node: string) =>
-  must(sim, 'PATCH', `/api/v1/nodes/${node}`, { spec: { taints: [{ key: 'example.com/reserved', value: 'other-team', effect: 'NoSchedule' }] } }, 'application/merge-patch+json');
+  must(
+    sim,
+    'PATCH',
+    `/api/v1/nodes/${node}`,
+    { spec: { taints: [{ key: 'example.com/reserved', value: 'other-team', effect: 'NoSchedule' }] } },
+    'application/merge-patch+json',
+  );
 
 describe('validation between batches, on the simulated cluster', () => {
   let stack: TestStack | undefined;
@@ -55,7 +66,7 @@ describe('validation between batches, on the simulated cluster', () => {
       expect(readyReplicas(s.sim, 'stuck')).toBe(0);
 
       // Act
-      const u = await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-short-before', targetVersion: target });
+      const u = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-short-before', targetVersion: target });
       const paused = await s.waitForUpgrade(u.id, (x) => x.status !== 'running');
 
       // Assess: the batch that drained solo's node paused the upgrade, naming solo and not stuck
@@ -69,7 +80,7 @@ describe('validation between batches, on the simulated cluster', () => {
 
       // Act: the operator removes solo; stuck is still short
       await must(s.sim, 'DELETE', '/apis/apps/v1/namespaces/default/replicasets/solo');
-      await resumeRequest(s.controls, s.clusterId, u.id);
+      await resumeUpgrade(s.controls, s.clusterId, u.id);
       const done = await s.waitForUpgrade(u.id, (x) => x.status !== 'running', 60_000);
 
       // Assess: the upgrade finished around the app it did not break
@@ -91,14 +102,17 @@ describe('validation between batches, on the simulated cluster', () => {
     it('keeps the next batch waiting until two looks a soak apart both hold', async () => {
       const s = stack!;
       const id = 'upg-flap';
-      const validatedAfter = async (batch: number) => (await listEvents(s.db, id)).some((e) => e.type === 'BatchValidated' && e.message.endsWith(`after batch ${batch}`));
+      // batch 1 is the master, batch 2 the first worker batch; the events name them so (issue 17: "after worker batch 1")
+      const labels: Record<number, string> = { 1: 'master 1', 2: 'worker batch 1' };
+      const validatedAfter = async (batch: number) =>
+        (await listEvents(s.db, id)).some((e) => e.type === 'BatchValidated' && e.message.endsWith(`after ${labels[batch]}`));
       // Each look lists the ReplicaSets: counting those lists counts looks, however fast or slow they come.
       const looks = () => s.sim.requests.filter((r) => r.method === 'GET' && r.path === '/apis/apps/v1/replicasets').length;
       const moreLooks = async (n: number) => {
         const from = looks();
         await eventually(() => looks() >= from + n + 1, `${n} more looks`);
       };
-      await requestUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: id, targetVersion: target });
+      await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: id, targetVersion: target });
 
       // the master's batch: a first healthy look is not enough, nor are more looks before a soak has passed
       await s.waitForUpgrade(id, (x) => x.validation?.batch === 1 && x.validation.passes === 1);

@@ -2,8 +2,7 @@ import { computePdbStatus, type PdbStatus } from '../pdb.js';
 import { now } from '../pods.js';
 import type { SimRuntime } from '../runtime.js';
 
-const comparable = (s: PdbStatus | undefined) =>
-  s && JSON.stringify({ ...s, conditions: s.conditions.map((c) => ({ ...c, lastTransitionTime: '' })) });
+const comparable = (s: PdbStatus | undefined) => s && JSON.stringify({ ...s, conditions: s.conditions.map((c) => ({ ...c, lastTransitionTime: '' })) });
 
 /** Keeps every PodDisruptionBudget's status current as pods come and go (the eviction handler recounts on its own). */
 export function startDisruptionController(rt: SimRuntime): void {
@@ -25,7 +24,12 @@ export function startDisruptionController(rt: SimRuntime): void {
   store.onChange((e) => {
     const ns = e.object.metadata.namespace;
     if (!ns) return;
-    if (e.resource === 'pods' || e.resource === 'replicasets' || e.resource === 'daemonsets' || (e.resource === 'poddisruptionbudgets' && e.type !== 'DELETED')) {
+    if (
+      e.resource === 'pods' ||
+      e.resource === 'replicasets' ||
+      e.resource === 'daemonsets' ||
+      (e.resource === 'poddisruptionbudgets' && e.type !== 'DELETED')
+    ) {
       rt.enqueue(`pdb:${ns}`, () => reconcile(ns));
     }
   });

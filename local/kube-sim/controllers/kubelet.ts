@@ -1,4 +1,5 @@
-import { ANNOTATION_SIM_FAIL_UPGRADE, UPGRADE_NAMESPACE } from '../../../src/cluster/labels.js';
+import { ANNOTATION_SIM_FAIL_UPGRADE, ANNOTATION_SIM_HOLD_UPGRADE } from '../annotations.js';
+import { UPGRADE_NAMESPACE } from '../../../src/domain/clusterMarks.js';
 import { controllerOf, nodeNameOf, now, phaseOf } from '../pods.js';
 import type { SimRuntime } from '../runtime.js';
 import type { KubeObject } from '../store.js';
@@ -9,7 +10,7 @@ interface Container {
   env?: { name: string; value?: string }[];
 }
 
-const containersOf = (pod: KubeObject): Container[] => ((pod.spec as { containers?: Container[] } | undefined)?.containers ?? []);
+const containersOf = (pod: KubeObject): Container[] => (pod.spec as { containers?: Container[] } | undefined)?.containers ?? [];
 
 function envOf(pod: KubeObject, name: string): string | undefined {
   for (const c of containersOf(pod)) {
@@ -47,7 +48,12 @@ function runningStatus(rt: SimRuntime, pod: KubeObject, nodeName: string): Recor
     hostIP: ip,
     podIP: podIp(rt, pod, nodeName, ip),
     startTime: t,
-    conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: t })),
+    conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+      type,
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: t,
+    })),
     containerStatuses: containersOf(pod).map((c) => ({
       name: c.name,
       image: c.image ?? '',
@@ -90,7 +96,8 @@ function terminatedStatus(pod: KubeObject, ok: boolean, message: string): Record
  * `rescheduleMs`; a Job's pod then runs for `upgradeMs` and ends. An upgrade
  * Job's pod in kube-upgrade performs the upgrade: it sets the node's kubelet
  * version to TARGET_VERSION (and the server's version for the first master),
- * unless the node carries kupgrade.io/sim-fail-upgrade: "true".
+ * unless the node carries kupgrade.io/sim-fail-upgrade: "true"; while it
+ * carries kupgrade.io/sim-hold-upgrade: "true" the pod keeps running.
  */
 export function startKubelet(rt: SimRuntime): void {
   const { store } = rt;
@@ -98,9 +105,18 @@ export function startKubelet(rt: SimRuntime): void {
 
   const finishJobPod = (pod: KubeObject) => {
     const cur = store.get('pods', pod.metadata.namespace, pod.metadata.name);
-    if (!cur || cur.metadata.uid !== pod.metadata.uid || phaseOf(cur) !== 'Running') return;
+    // a pod being deleted was stopped before it could finish
+    if (!cur || cur.metadata.uid !== pod.metadata.uid || phaseOf(cur) !== 'Running' || cur.metadata.deletionTimestamp) return;
     const nodeName = nodeNameOf(cur)!;
     const target = envOf(cur, 'TARGET_VERSION');
+    // a held upgrade goes on running; it is looked at again after another upgradeMs
+    if (
+      cur.metadata.namespace === UPGRADE_NAMESPACE &&
+      store.get('nodes', undefined, nodeName)?.metadata.annotations?.[ANNOTATION_SIM_HOLD_UPGRADE] === 'true'
+    ) {
+      rt.later(rt.timings.upgradeMs, () => finishJobPod(cur));
+      return;
+    }
     let ok = true;
     let message = 'completed';
     if (cur.metadata.namespace === UPGRADE_NAMESPACE && target) {
@@ -120,6 +136,7 @@ export function startKubelet(rt: SimRuntime): void {
           info.kubeProxyVersion = version;
         });
         if (role === 'first-master') rt.gitVersion = version;
+        rt.upgradesByNode.set(nodeName, (rt.upgradesByNode.get(nodeName) ?? 0) + 1);
         message = `node ${nodeName} upgraded to ${version} (${role})`;
       }
     }
@@ -138,7 +155,7 @@ export function startKubelet(rt: SimRuntime): void {
       starting.delete(uid);
       const cur = store.get('pods', pod.metadata.namespace, pod.metadata.name);
       const nodeName = cur && nodeNameOf(cur);
-      if (!cur || cur.metadata.uid !== uid || !nodeName || phaseOf(cur) !== 'Pending') return;
+      if (!cur || cur.metadata.uid !== uid || !nodeName || phaseOf(cur) !== 'Pending' || cur.metadata.deletionTimestamp) return;
       if (!store.get('nodes', undefined, nodeName)) return; // no kubelet there: stays Pending
       const running = store.mutate('pods', cur.metadata.namespace, cur.metadata.name, (p) => {
         p.status = runningStatus(rt, p, nodeName);

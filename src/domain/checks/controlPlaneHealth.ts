@@ -1,9 +1,9 @@
 import type { SnapshotNode, SnapshotPod } from '../clusterSnapshot.js';
 import { parseVersion } from '../versions.js';
-import { fail, named, pass, warn, type Check } from './result.js';
+import { fail, named, pass, warn, type CheckRule } from './result.js';
 
 const NAME = 'control-plane-health';
-export const CONTROL_PLANE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
+const CONTROL_PLANE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
 
 const componentOf = (p: SnapshotPod): string | undefined => {
   const c = p.labels.component;
@@ -11,7 +11,7 @@ const componentOf = (p: SnapshotPod): string | undefined => {
 };
 
 /** The version in an image tag such as registry.k8s.io/kube-apiserver:v1.30.4. */
-export function imageVersion(image: string): string | undefined {
+function imageVersion(image: string): string | undefined {
   const tag = /:(v?\d+\.\d+\.\d+)(?:[-@].*)?$/.exec(image)?.[1];
   return tag && parseVersion(tag) ? tag.replace(/^v/, '') : undefined;
 }
@@ -35,21 +35,47 @@ function problems(masters: SnapshotNode[], pods: SnapshotPod[]): { unhealthy: st
  * apiserver, controller-manager, scheduler and etcd pod on a master is
  * Running and Ready, and HA apiservers are at most one minor apart.
  */
-export const controlPlaneHealth: Check = ({ snapshot: s }) => {
+export const controlPlaneHealth: CheckRule = ({ snapshot: s }) => {
   if (!s.nodes.ok) return warn(NAME, `not checked: the nodes could not be read (${s.nodes.reason})`, 'check the control plane by hand before upgrading');
-  if (!s.pods.ok) return warn(NAME, `not checked: the pods could not be read (${s.pods.reason})`, "give kupgrade's credentials read access to pods, or check the control plane by hand");
+  if (!s.pods.ok)
+    return warn(
+      NAME,
+      `not checked: the pods could not be read (${s.pods.reason})`,
+      "give kupgrade's credentials read access to pods, or check the control plane by hand",
+    );
   const masters = s.nodes.value.filter((n) => n.role === 'master');
-  if (masters.length === 0) return warn(NAME, 'no control-plane nodes are visible; the control plane was not checked', "check the control plane's health with its provider before upgrading");
+  if (masters.length === 0)
+    return warn(
+      NAME,
+      'no control-plane nodes are visible; the control plane was not checked',
+      "check the control plane's health with its provider before upgrading",
+    );
   const pods = s.pods.value.filter((p) => componentOf(p) && masters.some((m) => m.name === p.node));
   const { unhealthy, components } = problems(masters, pods);
   if (components.length === 0) {
-    return warn(NAME, 'no control-plane pods were found in kube-system on the masters; their health was not checked', 'check the control plane by hand before upgrading');
+    return warn(
+      NAME,
+      'no control-plane pods were found in kube-system on the masters; their health was not checked',
+      'check the control plane by hand before upgrading',
+    );
   }
-  if (unhealthy.length) return fail(NAME, `control-plane pods not Running and Ready: ${named(unhealthy)}`, 'repair these control-plane components, then run the check again');
-  const apiservers = pods.filter((p) => componentOf(p) === 'kube-apiserver').flatMap((p) => p.images.map(imageVersion).filter((v): v is string => !!v).map((v) => ({ node: p.node!, v })));
+  if (unhealthy.length)
+    return fail(NAME, `control-plane pods not Running and Ready: ${named(unhealthy)}`, 'repair these control-plane components, then run the check again');
+  const apiservers = pods
+    .filter((p) => componentOf(p) === 'kube-apiserver')
+    .flatMap((p) =>
+      p.images
+        .map(imageVersion)
+        .filter((v): v is string => !!v)
+        .map((v) => ({ node: p.node!, v })),
+    );
   const minors = apiservers.map((a) => parseVersion(a.v)!.minor);
   if (minors.length && Math.max(...minors) - Math.min(...minors) > 1) {
-    return fail(NAME, `the apiservers are more than one minor apart: ${apiservers.map((a) => `${a.node} ${a.v}`).join(', ')}`, 'finish the earlier control-plane upgrade so every apiserver is within one minor, then run the check again');
+    return fail(
+      NAME,
+      `the apiservers are more than one minor apart: ${apiservers.map((a) => `${a.node} ${a.v}`).join(', ')}`,
+      'finish the earlier control-plane upgrade so every apiserver is within one minor, then run the check again',
+    );
   }
   return pass(NAME, `${components.join(', ')} are Running and Ready on all ${masters.length} master(s)`);
 };

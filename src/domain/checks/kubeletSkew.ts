@@ -1,10 +1,10 @@
 import { checkKubeletSkew } from '../versions.js';
-import { fail, named, pass, withRead, type Check } from './result.js';
+import { fail, named, pass, withRead, type CheckRule } from './result.js';
 
 const NAME = 'kubelet-skew';
 
 /** While the control plane is at the target and a node not yet, its kubelet must be within the target's skew policy. */
-export const kubeletSkew: Check = ({ targetVersion: target, snapshot: s }) =>
+export const kubeletSkew: CheckRule = ({ targetVersion: target, snapshot: s }) =>
   withRead(NAME, 'the nodes', s.nodes, (nodes) => {
     const bad = nodes.flatMap((n) => {
       const v = checkKubeletSkew(n.kubeletVersion, target);

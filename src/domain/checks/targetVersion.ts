@@ -1,11 +1,11 @@
 import { VERSION_CATALOG, inCatalog } from '../catalog.js';
 import { checkClusterTarget, oldestVersion } from '../versions.js';
-import { fail, pass, type Check } from './result.js';
+import { fail, pass, type CheckRule } from './result.js';
 
 const NAME = 'target-version';
 
 /** One minor at a time or a newer patch, never a downgrade, and only versions kupgrade offers. */
-export const targetVersion: Check = ({ targetVersion: target, snapshot: s, catalog = VERSION_CATALOG }) => {
+export const targetVersion: CheckRule = ({ targetVersion: target, snapshot: s, catalog = VERSION_CATALOG }) => {
   if (!inCatalog(target, catalog)) {
     return fail(NAME, `${target} is not in the version catalog (${catalog.join(', ')})`, 'choose a version from the catalog');
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { BadRequestError, errorResponse } from '../../../src/api/errors.js';
 import { TargetVersionSchema } from '../../../src/api/schemas.js';
 import { ConflictError, IllegalTransitionError, InvalidRequestError, NotFoundError } from '../../../src/domain/errors.js';
-import { ClusterUnreachableError } from '../../../src/cluster/errors.js';
+import { ClusterUnreachableError } from '../../../src/kube/errors.js';
 
 describe('errors', () => {
   describe('errorResponse', () => {

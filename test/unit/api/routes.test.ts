@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { matchPath, readRouteTable } from '../../../local/http/routeTable.js';
+import { matchPath } from '../../../local/http/matchPath.js';
+import { readRouteTable } from '../../../src/api/declaredRoutes.js';
 import { openApiDocument } from '../../../src/api/openapi.js';
 import { OPERATIONS } from '../../../src/api/operations.js';
 

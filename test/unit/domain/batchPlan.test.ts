@@ -63,14 +63,23 @@ describe('batchPlan', () => {
     expect(plan.map((b) => b.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(plan.flat().sort()).toEqual([...pending].sort());
     expect(plan[0]).toEqual(['worker-3']);
-    expect(candidateOrder(pending.filter((n) => n !== 'worker-3'), 'c9', '1.31.0').slice(0, 2)).toEqual(plan[1]);
+    expect(
+      candidateOrder(
+        pending.filter((n) => n !== 'worker-3'),
+        'c9',
+        '1.31.0',
+      ).slice(0, 2),
+    ).toEqual(plan[1]);
   });
 });
 
 describe('replanFromStart', () => {
   it('puts failed nodes first and cuts the rest again with the ramp at 1', async () => {
     const { replanFromStart } = await import('../../../src/domain/batchPlan.js');
-    const left = [['w5', 'w6', 'w7', 'w8'], ['w9', 'w10', 'w11', 'w12']];
+    const left = [
+      ['w5', 'w6', 'w7', 'w8'],
+      ['w9', 'w10', 'w11', 'w12'],
+    ];
     expect(replanFromStart(left, ['w2'], 100)).toEqual([['w2'], ['w5', 'w6'], ['w7', 'w8', 'w9', 'w10'], ['w11', 'w12']]);
   });
 });

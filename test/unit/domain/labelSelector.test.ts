@@ -10,7 +10,17 @@ describe('labelSelector', () => {
     const labels = { app: 'web', tier: 'front' };
     expect(selectorMatches({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, labels)).toBe(true);
     expect(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
-    expect(selectorMatches({ matchExpressions: [{ key: 'canary', operator: 'DoesNotExist' }, { key: 'app', operator: 'Exists' }] }, labels)).toBe(true);
+    expect(
+      selectorMatches(
+        {
+          matchExpressions: [
+            { key: 'canary', operator: 'DoesNotExist' },
+            { key: 'app', operator: 'Exists' },
+          ],
+        },
+        labels,
+      ),
+    ).toBe(true);
     expect(selectorMatches({ matchLabels: { app: 'api' } }, labels)).toBe(false);
   });
 });

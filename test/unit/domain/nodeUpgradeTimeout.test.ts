@@ -14,7 +14,9 @@ describe('judgeNodeUpgrade', () => {
     const v = judgeNodeUpgrade({ ...base, now: at(30), seen: { step: 'upgrading', job: 'running' } });
     expect(v.kind).toBe('timeout');
     if (v.kind !== 'timeout') return;
-    expect(v.message).toBe('node worker-7 did not finish its upgrade within 30s of the start of its Job kube-upgrade/kupgrade-abc-worker-7: the Job is still running (its pod may never have started); the node stays cordoned');
+    expect(v.message).toBe(
+      'node worker-7 did not finish its upgrade within 30s of the start of its Job kube-upgrade/kupgrade-abc-worker-7: the Job is still running (its pod may never have started); the node stays cordoned',
+    );
     expect(v.remedy).toContain('kubectl -n kube-upgrade describe job kupgrade-abc-worker-7');
     expect(v.remedy).toContain('resume');
   });

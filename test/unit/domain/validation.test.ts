@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { findValidationProblems, judgeValidation, newWorkloadGaps, workloadBaseline, type ValidationState } from '../../../src/domain/validation.js';
+import {
+  findValidationProblems,
+  judgeValidation,
+  newWorkloadGaps,
+  nextValidationLookSeconds,
+  workloadBaseline,
+  type ValidationState,
+} from '../../../src/domain/validation.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const limits = (now: number) => ({ now: at(now), soakSeconds: 10, timeoutSeconds: 60 });
@@ -27,6 +34,30 @@ describe('validation', () => {
       const v = judgeValidation(start, ['ReplicaSet default/web has 3 of 4 pods ready'], limits(61));
       expect(v.kind).toBe('failed');
       expect(v.kind === 'failed' && v.message).toContain('ReplicaSet default/web has 3 of 4 pods ready');
+    });
+  });
+
+  describe('nextValidationLookSeconds', () => {
+    const once: ValidationState = { batch: 4, since: at(0), passes: 1, lastPassAt: at(1), problems: [] };
+    const look = (state: ValidationState, now: number, soakSeconds: number, pollSeconds = 30) =>
+      nextValidationLookSeconds(state, { now: at(now), soakSeconds, pollSeconds });
+
+    it('healthy once, the second look comes when the soak is over, not at the first poll past it', () => {
+      expect(look(once, 1, 45)).toBe(30); // never more than a poll: a pause or cancel is seen as soon as before
+      expect(look(once, 31, 45)).toBe(15);
+      expect(nextValidationLookSeconds(once, { now: '2026-01-01T00:00:40.200Z', soakSeconds: 45, pollSeconds: 30 })).toBe(6); // whole seconds, rounded up
+      expect(look(once, 50, 45)).toBe(0); // already due
+    });
+
+    it('with no soak the second look is the next step: a wait of 0 s, still a read of its own', () => {
+      expect(look(once, 1, 0, 1)).toBe(0);
+      // and the look it takes must pass on its own: judgeValidation counts it as the second
+      expect(judgeValidation(once, [], { now: at(1), soakSeconds: 0, timeoutSeconds: 60 })).toEqual({ kind: 'passed' });
+    });
+
+    it('not healthy yet (or not looked at yet), it looks again a poll later', () => {
+      expect(look(start, 1, 0, 1)).toBe(1);
+      expect(look({ ...start, problems: ['node w3 is gone'] }, 5, 0, 30)).toBe(30);
     });
   });
 
@@ -58,7 +89,15 @@ describe('validation', () => {
       ];
       const problems = findValidationProblems(
         { nodes: [nodes[0]!], workloadGaps: gaps },
-        { upgraded: ['w1'], target: '1.31.2', notReadyBefore: [], workloadsShortBefore: [{ name: 'default/stuck', ready: 1 }, { name: 'default/worse', ready: 2 }] },
+        {
+          upgraded: ['w1'],
+          target: '1.31.2',
+          notReadyBefore: [],
+          workloadsShortBefore: [
+            { name: 'default/stuck', ready: 1 },
+            { name: 'default/worse', ready: 2 },
+          ],
+        },
       );
       expect(problems).toEqual(['ReplicaSet default/worse has 1 of 3 pods ready (2 before the batch)', 'ReplicaSet default/web has 3 of 4 pods ready']);
     });

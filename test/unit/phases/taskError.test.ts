@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ClusterUnreachableError } from '../../../src/cluster/errors.js';
+import { ClusterUnreachableError } from '../../../src/kube/errors.js';
 import { KupgradeError } from '../../../src/domain/errors.js';
 import { describeError, toTaskError } from '../../../src/phases/taskError.js';
 
@@ -17,14 +17,20 @@ describe('a Task error on its way to OnError', () => {
   it('arrives with its message, remedy and node from the deployed Lambda', () => {
     const sent = toTaskError(original) as Error;
     expect(describeError({ Error: sent.name, Cause: lambdaCause(sent) })).toEqual({
-      reason: 'DrainFailed', message: 'evicting pods of worker-3 failed', remedy: 'look at worker-3', node: 'worker-3',
+      reason: 'DrainFailed',
+      message: 'evicting pods of worker-3 failed',
+      remedy: 'look at worker-3',
+      node: 'worker-3',
     });
   });
 
   it('arrives with its message, remedy and node from the local engine (Cause is the message)', () => {
     const sent = toTaskError(original) as Error;
     expect(describeError({ Error: sent.name, Cause: sent.message })).toEqual({
-      reason: 'DrainFailed', message: 'evicting pods of worker-3 failed', remedy: 'look at worker-3', node: 'worker-3',
+      reason: 'DrainFailed',
+      message: 'evicting pods of worker-3 failed',
+      remedy: 'look at worker-3',
+      node: 'worker-3',
     });
   });
 
@@ -32,7 +38,10 @@ describe('a Task error on its way to OnError', () => {
     const plain = new TypeError('x is undefined');
     expect(toTaskError(plain)).toBe(plain);
     expect(describeError({ Error: 'TypeError', Cause: lambdaCause(plain) })).toEqual({ reason: 'TypeError', message: 'x is undefined' });
-    expect(describeError({ Error: 'States.Timeout', Cause: 'Task timed out after 300 seconds' })).toEqual({ reason: 'States.Timeout', message: 'Task timed out after 300 seconds' });
+    expect(describeError({ Error: 'States.Timeout', Cause: 'Task timed out after 300 seconds' })).toEqual({
+      reason: 'States.Timeout',
+      message: 'Task timed out after 300 seconds',
+    });
     expect(describeError({ Error: 'States.Timeout' })).toEqual({ reason: 'States.Timeout', message: 'States.Timeout' });
   });
 });

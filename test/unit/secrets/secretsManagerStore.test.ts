@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { registerCluster, type RegistrationDeps } from '../../../src/clusters/registerCluster.js';
+import { registerCluster, type RegistrationDeps } from '../../../src/registration/registerCluster.js';
 import { mayReadSecret } from '../../../src/secrets/secretStore.js';
 import { SecretsManagerStore } from '../../../src/secrets/secretsManagerStore.js';
 
@@ -38,13 +38,22 @@ describe('the deployed secret store of stage prod', () => {
     expect(mayReadSecret(store, arn('other/kupgrade/prod/mine'))).toBe(false);
   });
 
-  it('refuses to register a cluster with another stage\'s secret before reading anything', async () => {
+  it("refuses to register a cluster with another stage's secret before reading anything", async () => {
     const reads: unknown[] = [];
     const deps: RegistrationDeps = {
       // a table without that cluster: the name is free
       db: { doc: { send: async () => ({}) }, table: 't' } as unknown as RegistrationDeps['db'],
       secrets: store,
-      reader: { read: async (s) => { reads.push(s); throw new Error('must not be read'); }, startCheck: async () => undefined },
+      reader: {
+        read: async (s) => {
+          reads.push(s);
+          throw new Error('must not be read');
+        },
+        readDrain: async () => {
+          throw new Error('must not be read');
+        },
+        startCheck: async () => undefined,
+      },
       now: () => '2030-01-01T00:00:00.000Z',
     };
     await expect(registerCluster(deps, { name: 'lab', kubeconfigSecretArn: arn('kupgrade/dev/lab-AbC123') })).rejects.toMatchObject({

@@ -13,7 +13,8 @@ const awsError = (name: string) => Object.assign(new Error(name), { name });
 
 describe('EventBridgeScheduler', () => {
   const scheduler = mockClient(SchedulerClient);
-  const adapter = () => new EventBridgeScheduler({ stateMachineArn: STATE_MACHINE, roleArn: ROLE, groupName: 'kupgrade-dev' }, new SchedulerClient({ region: 'eu-west-1' }));
+  const adapter = () =>
+    new EventBridgeScheduler({ stateMachineArn: STATE_MACHINE, roleArn: ROLE, groupName: 'kupgrade-dev' }, new SchedulerClient({ region: 'eu-west-1' }));
   beforeEach(() => {
     scheduler.reset();
   });
@@ -45,9 +46,12 @@ describe('EventBridgeScheduler', () => {
       expect(JSON.parse(params.Input)).toEqual({ clusterId: 'prod', upgradeId: 'upg-1' });
     });
 
-    it('calls the target in the state machine\'s partition', async () => {
+    it("calls the target in the state machine's partition", async () => {
       scheduler.on(CreateScheduleCommand).resolves({});
-      const cn = new EventBridgeScheduler({ stateMachineArn: STATE_MACHINE.replace('arn:aws:', 'arn:aws-cn:'), roleArn: ROLE, groupName: 'g' }, new SchedulerClient({ region: 'cn-north-1' }));
+      const cn = new EventBridgeScheduler(
+        { stateMachineArn: STATE_MACHINE.replace('arn:aws:', 'arn:aws-cn:'), roleArn: ROLE, groupName: 'g' },
+        new SchedulerClient({ region: 'cn-north-1' }),
+      );
       await cn.scheduleStart({ name: 'upg-2', at: '2030-01-01T00:00:00Z', input: {} });
       expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.Target!.Arn).toBe('arn:aws-cn:scheduler:::aws-sdk:sfn:startExecution');
     });
@@ -95,7 +99,9 @@ describe('StepFunctionsWorkflow', () => {
     it('starts an execution with the given name and the input as JSON', async () => {
       sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
       await expect(adapter().startExecution({ name: 'upg-1', input })).resolves.toEqual({ executionArn: EXECUTION });
-      expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([{ stateMachineArn: STATE_MACHINE, name: 'upg-1', input: JSON.stringify(input) }]);
+      expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
+        { stateMachineArn: STATE_MACHINE, name: 'upg-1', input: JSON.stringify(input) },
+      ]);
     });
 
     it('returns the first execution when the name exists with the same input (a retried request)', async () => {
@@ -117,6 +123,24 @@ describe('StepFunctionsWorkflow', () => {
       sfn.on(StartExecutionCommand).rejects(awsError('StateMachineDoesNotExist'));
       await expect(adapter().startExecution({ name: 'upg-1', input })).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
       expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
+    });
+  });
+
+  describe('executionStatus', () => {
+    it("reads an execution's status by its name (the machine's ARN with execution for stateMachine)", async () => {
+      sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION, status: 'RUNNING' });
+      await expect(adapter().executionStatus('upg-1')).resolves.toBe('RUNNING');
+      expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toEqual([{ executionArn: EXECUTION }]);
+    });
+
+    it('answers undefined for a name no execution has', async () => {
+      sfn.on(DescribeExecutionCommand).rejects(awsError('ExecutionDoesNotExist'));
+      await expect(adapter().executionStatus('upg-1')).resolves.toBeUndefined();
+    });
+
+    it('passes any other failure on', async () => {
+      sfn.on(DescribeExecutionCommand).rejects(awsError('AccessDeniedException'));
+      await expect(adapter().executionStatus('upg-1')).rejects.toMatchObject({ name: 'AccessDeniedException' });
     });
   });
 });
