@@ -2,10 +2,10 @@ import * as z from 'zod';
 import { InvalidRequestError, KupgradeError } from '../domain/errors.js';
 import { enterExecution } from '../domain/executionHistory.js';
 import { markStarted } from '../domain/upgradeLifecycle.js';
-import type { Upgrade } from '../domain/upgrade.js';
+import type { Upgrade, UpgradeEvent } from '../domain/upgrade.js';
 import type { Db } from '../store/db.js';
 import { listEvents } from '../store/events.js';
-import { requireUpgrade, updateUpgrade } from '../store/upgrades.js';
+import { requireUpgrade, updateUpgrade, updateUpgradeRecording } from '../store/upgrades.js';
 import { createUpgrade } from '../upgrades/createUpgrade.js';
 import type { PhaseContext, StepState } from './context.js';
 import { recordEvents } from './recordEvents.js';
@@ -22,6 +22,8 @@ const BeginInputSchema = z.object({
         upgradeId: z.string().regex(ID),
         /** set by the step that started this execution to go on with a long upgrade */
         continuesFrom: z.string().min(1).optional(),
+        /** the history events the execution it continues from counted, for the event that tells the hop */
+        continuedAfterEvents: z.number().int().nonnegative().optional(),
         /** set by this Begin when it found another execution still running the upgrade (it polls) */
         awaitingSince: z.string().optional(),
       })
@@ -57,12 +59,15 @@ export async function runBegin(ctx: PhaseContext, raw: unknown): Promise<StepSta
       targetVersion: input.targetVersion,
       now,
     });
-    const entered = await enter(ctx, created, { name: executionName, continues: false }, now);
+    const entered = await enter(ctx, created, { name: executionName }, now);
     return 'awaiting' in entered ? entered.awaiting : stepState(entered, ctx.config);
   }
   const found = await requireUpgrade(ctx.db, input.clusterId, input.upgradeId);
-  const entered = await enter(ctx, found, { name: executionName, continues: !!input.continuesFrom, awaitingSince: input.awaitingSince }, now);
-  if ('awaiting' in entered) return { ...entered.awaiting, ...(input.continuesFrom ? { continuesFrom: input.continuesFrom } : {}) };
+  const continues = input.continuesFrom ? { from: input.continuesFrom, afterEvents: input.continuedAfterEvents } : undefined;
+  const entered = await enter(ctx, found, { name: executionName, continues, awaitingSince: input.awaitingSince }, now);
+  if ('awaiting' in entered) {
+    return { ...entered.awaiting, ...(continues ? { continuesFrom: continues.from, continuedAfterEvents: continues.afterEvents } : {}) };
+  }
   let u = entered;
   if (u.status === 'scheduled') u = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) => (cur.status === 'scheduled' ? markStarted(cur, now) : null));
   if (u.scheduledAt) await recordScheduledStart(ctx.db, u, now);
@@ -83,17 +88,18 @@ type Awaiting = { awaiting: StepState & { awaitingExecution: string; awaitingSin
  * execution, or a pausing step finishing after the pause was written and
  * resumed), this Begin polls instead: two executions never run one upgrade's
  * steps at once. The write is conditional on the execution it replaces, so of
- * two Begins one enters and the other polls behind it.
+ * two Begins one enters and the other polls behind it. A continuation's
+ * entering write tells the hop, so a retried hop or Begin tells it once.
  */
 async function enter(
   ctx: PhaseContext,
   u: Upgrade,
-  me: { name: string; continues: boolean; awaitingSince?: string },
+  me: { name: string; continues?: { from: string; afterEvents?: number }; awaitingSince?: string },
   now: string,
 ): Promise<Upgrade | Awaiting> {
   const previous = u.execution;
   const previousRunning = previous !== undefined && previous !== me.name && (await workflowOf(ctx).executionStatus(previous)) === 'RUNNING';
-  const entry = enterExecution(u, me, previousRunning);
+  const entry = enterExecution(u, { name: me.name, continues: !!me.continues }, previousRunning);
   if (entry.kind === 'go') return u;
   if (entry.kind === 'wait') {
     const since = me.awaitingSince ?? now;
@@ -114,8 +120,18 @@ async function enter(
       },
     };
   }
-  const saved = await updateUpgrade(ctx.db, u.clusterId, u.id, (cur) =>
-    cur.execution === previous ? { ...cur, execution: entry.execution, continuations: entry.continuations, updatedAt: now } : null,
+  const hop = me.continues;
+  const events: UpgradeEvent[] = hop
+    ? [
+        {
+          at: now,
+          type: 'ExecutionContinued',
+          message: `execution ${hop.from}${hop.afterEvents === undefined ? '' : ` counted ${hop.afterEvents} history events`}: the upgrade goes on in execution ${me.name}`,
+        },
+      ]
+    : [];
+  const saved = await updateUpgradeRecording(ctx.db, u.clusterId, u.id, (cur) =>
+    cur.execution === previous ? { upgrade: { ...cur, execution: entry.execution, continuations: entry.continuations, updatedAt: now }, events } : null,
   );
   if (saved.execution !== me.name) return enter(ctx, saved, me, now);
   return saved;

@@ -4,8 +4,10 @@ import { listBatches } from '../../src/store/batches.js';
 import { listEvents } from '../../src/store/events.js';
 import { createUpgrade } from '../../src/upgrades/createUpgrade.js';
 import { continueInNewExecution } from '../../src/phases/continueExecution.js';
+import { runBegin } from '../../src/phases/begin.js';
 import { cancelUpgrade, pauseUpgrade, resumeUpgrade, startUpgrade } from '../../src/upgrades/control.js';
 import type { TaskHandler } from '../../src/workflow/localEngine.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -163,5 +165,14 @@ describe('a long upgrade goes on in new executions (tiny MAX_EXECUTION_EVENTS)',
 
     expect([first.status, first.stop, retried.status, retried.stop]).toEqual(['continued', true, 'continued', true]);
     expect(s.workflow.running().filter((n) => n.startsWith('upg-retry'))).toEqual(['upg-retry-c1']);
+    // the hop is told once, by the write of the next execution's Begin that enters it; that Begin retried tells it no more
+    const told = async () => (await listEvents(s.db, u.id)).filter((e) => e.type === 'ExecutionContinued');
+    await eventually(async () => (await told()).length > 0, 'the continuation told');
+    const retriedBegin = {
+      input: { clusterId: s.clusterId, upgradeId: u.id, continuesFrom: 'upg-retry', continuedAfterEvents: 60 },
+      executionName: 'upg-retry-c1',
+    };
+    await runBegin(s.ctx, retriedBegin);
+    expect((await told()).map((e) => e.message)).toEqual(['execution upg-retry counted 60 history events: the upgrade goes on in execution upg-retry-c1']);
   });
 });
