@@ -1,4 +1,5 @@
 import { startDynalite } from './dynaliteStore.js';
+import { eventually } from './eventually.js';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../local/kube-sim/index.js';
 import { PHASE_HANDLERS } from '../../local/phaseHandlers.js';
 import { createKubernetesDriver } from '../../src/kube/k8sDriver.js';
@@ -8,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Upgrade } from '../../src/domain/upgrade.js';
 import type { PhaseContext } from '../../src/phases/context.js';
 import { setPhaseContext } from '../../src/phases/runtime.js';
-import { putCluster } from '../../src/store/clusters.js';
+import { getCluster, putCluster } from '../../src/store/clusters.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { ensureTable } from '../../src/store/tableSchema.js';
 import { getUpgrade, requireUpgrade } from '../../src/store/upgrades.js';
@@ -30,6 +31,8 @@ export interface TestStack {
   upgrade(id: string): Promise<Upgrade>;
   /** Polls until `check` holds on the upgrade (deadline, not a timing assumption). */
   waitForUpgrade(id: string, check: (u: Upgrade) => boolean, timeoutMs?: number): Promise<Upgrade>;
+  /** Polls until the cluster holds no upgrade: an upgrade's end is written before the lock goes (a start in between takes the lock as stale). */
+  waitForClusterFree(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +99,9 @@ export async function startTestStack(
           throw new Error(`upgrade ${id} did not reach the expected state; last: ${JSON.stringify(u && { status: u.status, phase: u.phase, error: u.error })}`);
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    async waitForClusterFree(timeoutMs = 10_000) {
+      await eventually(async () => (await getCluster(db, clusterId))?.activeUpgradeId === undefined, `cluster ${clusterId} to hold no upgrade`, timeoutMs);
     },
     async stop() {
       scheduler.stopAll();

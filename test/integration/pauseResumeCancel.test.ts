@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listBatches } from '../../src/store/batches.js';
-import { getCluster } from '../../src/store/clusters.js';
 import { cancelUpgrade, pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
-import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -95,7 +93,7 @@ describe('cancel', () => {
     }
     expect(stack.sim.objects('jobs', 'kube-upgrade')).toEqual([]);
     // the lock is released by the write after the one that ends the upgrade: a start in between already treats it as stale
-    await eventually(async () => (await getCluster(stack.db, stack.clusterId))?.activeUpgradeId === undefined, 'the cluster to be unlocked');
+    await stack.waitForClusterFree();
 
     // A new upgrade can start on the freed cluster.
     const again = await startUpgrade(stack.controls, { clusterId: stack.clusterId, upgradeId: 'upg-after-cancel', targetVersion: target });

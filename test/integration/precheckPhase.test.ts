@@ -4,7 +4,6 @@ import { checkView, upgradeView } from '../../src/api/views.js';
 import { runCheck } from '../../src/checks/runCheck.js';
 import { startCheck } from '../../src/checks/startCheck.js';
 import { getCheck } from '../../src/store/checks.js';
-import { getCluster } from '../../src/store/clusters.js';
 import { startUpgrade } from '../../src/upgrades/control.js';
 import { pinUnevictablePod } from '../helpers/simOps.js';
 import { readPlan } from '../../src/store/plans.js';
@@ -45,7 +44,7 @@ describe('the Precheck phase', () => {
     }
     expect(s.sim.objects('jobs', 'kube-upgrade')).toEqual([]);
     // free: the lock is released and a new attempt starts once the PDB is fixed
-    expect((await getCluster(s.db, s.clusterId))?.activeUpgradeId).toBeUndefined();
+    await s.waitForClusterFree();
     await s.sim.request('DELETE', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/pinned-never');
     const again = await startUpgrade(s.controls, { clusterId: s.clusterId, upgradeId: 'upg-retry', targetVersion: TARGET });
     expect(again.status).toBe('running');

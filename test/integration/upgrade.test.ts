@@ -47,9 +47,8 @@ describe('an upgrade end to end on the local engine', () => {
     expect(stack.sim.serverVersion).toBe('v1.31.10');
     expect(stack.sim.objects('jobs', 'kube-upgrade')).toEqual([]);
     expect(stack.sim.objects('pods', 'kube-upgrade')).toEqual([]);
-    const cluster = await getCluster(stack.db, stack.clusterId);
-    expect(cluster).toMatchObject({ version: '1.31.10' });
-    expect(cluster?.activeUpgradeId).toBeUndefined();
+    await stack.waitForClusterFree();
+    expect(await getCluster(stack.db, stack.clusterId)).toMatchObject({ version: '1.31.10' });
 
     const types = (await listEvents(stack.db, u.id)).map((e) => e.type);
     expect(types[0]).toBe('UpgradeCreated');
