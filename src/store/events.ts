@@ -152,17 +152,42 @@ export interface EventPage {
   nextCursor?: string;
 }
 
-/** Oldest first, `limit` at a time; the cursor is opaque to callers (the last key read, base64url). */
-export async function listEventsPage(db: Db, upgradeId: string, opts: { limit: number; cursor?: string }): Promise<EventPage> {
-  let start: Record<string, unknown> | undefined;
+/**
+ * Oldest first, `limit` at a time; the cursor is opaque to callers (the last
+ * key read, base64url). `pending` are the events the upgrade's last write
+ * carries (StampedEvent): it stores them just after the write, so a reader
+ * that has seen the change would otherwise read the events before its own.
+ * They are shown where their keys put them, once stored or not, so a page
+ * read again later is the same page.
+ */
+export async function listEventsPage(
+  db: Db,
+  upgradeId: string,
+  opts: { limit: number; cursor?: string; pending?: readonly StampedEvent[] },
+): Promise<EventPage> {
+  let after: string | undefined;
   if (opts.cursor) {
-    const sk = Buffer.from(opts.cursor, 'base64url').toString('utf8');
-    if (!sk.startsWith('EVENT#'))
+    after = Buffer.from(opts.cursor, 'base64url').toString('utf8');
+    if (!after.startsWith('EVENT#'))
       throw new InvalidRequestError('the cursor is not one this API returned', 'pass the nextCursor of the previous page, or none for the first page');
-    start = { pk: `UPGRADE#${upgradeId}`, sk };
   }
-  const page = await db.doc.send(new QueryCommand({ TableName: db.table, ...eventKeys(upgradeId), Limit: opts.limit, ExclusiveStartKey: start }));
-  const events = (page.Items ?? []).map(eventOf);
-  const last = page.LastEvaluatedKey?.sk as string | undefined;
-  return { events, ...(last ? { nextCursor: Buffer.from(last, 'utf8').toString('base64url') } : {}) };
+  const page = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      ...eventKeys(upgradeId),
+      Limit: opts.limit,
+      ExclusiveStartKey: after ? { pk: `UPGRADE#${upgradeId}`, sk: after } : undefined,
+    }),
+  );
+  const stored = (page.Items ?? []).map((item) => ({ sk: item.sk as string, event: eventOf(item) }));
+  const through = page.LastEvaluatedKey?.sk as string | undefined;
+  const seen = new Set(stored.map((e) => e.sk));
+  const unstored = (opts.pending ?? [])
+    .map(({ seq, ...event }) => ({ sk: keys.event(upgradeId, event.at, seq).sk, event }))
+    .filter(({ sk }) => !seen.has(sk) && (after === undefined || sk > after) && (through === undefined || sk <= through));
+  const all = [...stored, ...unstored].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  const merged = all.slice(0, opts.limit);
+  // past the limit with the pending ones, the page ends at its last event shown, and the next one starts after it
+  const last = all.length > opts.limit ? merged.at(-1)!.sk : through;
+  return { events: merged.map((e) => e.event), ...(last ? { nextCursor: Buffer.from(last, 'utf8').toString('base64url') } : {}) };
 }

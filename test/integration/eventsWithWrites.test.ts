@@ -6,7 +6,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Batch } from '../../src/domain/upgrade.js';
 import { createOrAdoptBatch, getBatch, saveBatch } from '../../src/store/batches.js';
 import type { Db } from '../../src/store/db.js';
-import { listEvents } from '../../src/store/events.js';
+import { listEvents, listEventsPage } from '../../src/store/events.js';
 import { getUpgrade, insertUpgrade, updateUpgrade, updateUpgradeRecording } from '../../src/store/upgrades.js';
 import { newUpgrade } from '../../src/upgrades/newUpgrade.js';
 import { startStore } from '../helpers/dynaliteStore.js';
@@ -31,6 +31,20 @@ function cutShortAt(failAt: number): Db {
     return send(command);
   }) as Db['doc']['send'];
   return { ...db, doc };
+}
+
+/** Every page of the events route (the upgrade's pending events shown with the stored ones), followed to the end. */
+async function readPages(upgradeId: string, limit: number): Promise<string[]> {
+  const types: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const pending = (await getUpgrade(db, 'c1', upgradeId))?.pendingEvents;
+    const page = await listEventsPage(db, upgradeId, { limit, ...(cursor ? { cursor } : {}), ...(pending ? { pending } : {}) });
+    expect(page.events.length).toBeLessThanOrEqual(limit);
+    types.push(...page.events.map((e) => e.type));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return types;
 }
 
 /** Worker batch 1 of upgrade `upgradeId`, its nodes pending. */
@@ -67,6 +81,9 @@ describe('events carried by the write that decides them', () => {
     expect(stored?.status).toBe('pausing');
     expect(stored?.pendingEvents?.map((e) => e.type)).toEqual(['PauseRequested', 'NoteOne', 'NoteTwo']);
     expect((await listEvents(db, 'upg-cut')).map((e) => e.type)).toEqual(['UpgradeCreated', 'PauseRequested']);
+    // a reader of the events route meanwhile reads them all, in their order, a page at a time, as they will be stored
+    const told = ['UpgradeCreated', 'PauseRequested', 'NoteOne', 'NoteTwo'];
+    for (const limit of [1, 2, 3, 10]) expect(await readPages('upg-cut', limit)).toEqual(told);
 
     // Act: any next write of the upgrade, even one with no events of its own
     const next = await updateUpgrade(db, 'c1', 'upg-cut', (cur) => ({ ...cur, updatedAt: '2030-01-01T00:00:01.000Z' }));
@@ -74,6 +91,7 @@ describe('events carried by the write that decides them', () => {
     // Assess: every event once, in the order decided; nothing left pending
     expect((await listEvents(db, 'upg-cut')).map((e) => e.type)).toEqual(['UpgradeCreated', 'PauseRequested', 'NoteOne', 'NoteTwo']);
     expect(next.pendingEvents).toBeUndefined();
+    for (const limit of [1, 2, 3, 10]) expect(await readPages('upg-cut', limit)).toEqual(told);
     expect((await getUpgrade(db, 'c1', 'upg-cut'))?.pendingEvents).toBeUndefined();
   });
 

@@ -12,6 +12,7 @@ import { advanceNode, type NodeStepContext } from '../../src/phases/advanceNode.
 import { cancelUpgrade, pauseUpgrade, startUpgrade, resumeUpgrade } from '../../src/upgrades/control.js';
 import { startKubeSim, type KubeSim } from '../../local/kube-sim/index.js';
 import { annotateNode, workerNames } from '../helpers/simOps.js';
+import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -145,7 +146,12 @@ describe('a Job created whose answer was lost', () => {
     const batch1 = (await listBatches(stack.db, id)).find((b) => b.kind === 'worker')!;
     expect(batch1.nodes[0]).toMatchObject({ name: first, step: 'upgrading', jobName: jobs[0]!.metadata.name, cordonedByUs: true });
     // what the interrupted step did is told once, as found: the cordon by its own write, the drain and the Job by the error path
-    const told = (await listEvents(stack.db, id)).filter((e) => e.node === first).map((e) => e.type);
+    // (the pause's own event is written just after the pause it tells: read once it is there)
+    const nodeEvents = async () => (await listEvents(stack.db, id)).filter((e) => e.node === first).map((e) => e.type);
+    const told = await eventually(async () => {
+      const types = await nodeEvents();
+      return types.includes('UpgradePaused') && types;
+    }, 'the pause told');
     expect(told).toEqual(['NodeCordoned', 'NodeDrained', 'JobStarted', 'UpgradePaused']);
 
     // Act
