@@ -124,7 +124,8 @@ describe('validation between batches, on the simulated cluster', () => {
 
       // the first worker batch: its first look holds
       const first = await s.waitForUpgrade(id, (x) => x.validation?.batch === 2 && x.validation.passes === 1);
-      expect(await validatedAfter(1)).toBe(true);
+      // the event rides on the write that started the batch, and is stored a moment after it
+      await eventually(() => validatedAfter(1), 'BatchValidated after master 1');
       expect(first.workerBatches).toBe(1);
       const batch = (await listBatches(s.db, id)).find((b) => b.number === 2)!;
       const bystander = workerNames(4).find((n) => !batch.nodes.some((b) => b.name === n))!;
@@ -149,7 +150,7 @@ describe('validation between batches, on the simulated cluster', () => {
       const next = await s.waitForUpgrade(id, (x) => x.workerBatches === 2);
 
       // Assess
-      expect(await validatedAfter(2)).toBe(true);
+      await eventually(() => validatedAfter(2), 'BatchValidated after worker batch 1');
       expect(next.validation).toBeUndefined();
 
       // the rest runs on a clock that moves by itself
