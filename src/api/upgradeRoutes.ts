@@ -129,6 +129,9 @@ export const listEventsRoute = /* @__PURE__ */ defineRoute({
   async run(ctx, { params, query }) {
     const u = await requireUpgrade(ctx.db, params.clusterId, params.upgradeId);
     if (isExpired(u, ctx.now())) return { status: 200, body: { events: [] } };
-    return { status: 200, body: await listEventsPage(ctx.db, u.id, { limit: query.limit, cursor: query.cursor, pending: u.pendingEvents }) };
+    return {
+      status: 200,
+      body: await listEventsPage(ctx.db, u.id, { limit: query.limit, cursor: query.cursor, ...(u.pendingHeld ? {} : { pending: u.pendingEvents }) }),
+    };
   },
 });

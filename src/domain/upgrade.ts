@@ -126,6 +126,8 @@ export interface Upgrade {
   outboxDropped?: number;
   /** the events decided by the write that made this version, with their keys: written out after it, again if that was cut short */
   pendingEvents?: StampedEvent[];
+  /** the pending events wait for what they tell (a resume's execution to start) and may be taken back: readers are not shown them */
+  pendingHeld?: boolean;
   version: number;
 }
 

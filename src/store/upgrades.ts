@@ -134,7 +134,8 @@ export async function updateUpgradeRecording(
     if (!opts.dropPending) await writeUpgradeEvents(db, current);
     const stamped = stampEvents(changed.events);
     // the notification of a status change goes into the item by this same conditional write
-    const next = withStatusChange(current, withPendingEvents(changed.upgrade, stamped));
+    const { pendingHeld: _held, ...changedUpgrade } = changed.upgrade;
+    const next = withStatusChange(current, withPendingEvents(opts.holdEvents ? { ...changedUpgrade, pendingHeld: true } : changedUpgrade, stamped));
     let saved: Upgrade;
     try {
       saved = await saveUpgrade(db, next, current.version);

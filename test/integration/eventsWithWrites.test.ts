@@ -3,10 +3,12 @@
 // next writer, writing them out again under the same keys, doubles none.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Batch } from '../../src/domain/upgrade.js';
+import type { Batch, Upgrade } from '../../src/domain/upgrade.js';
 import { createOrAdoptBatch, getBatch, saveBatch } from '../../src/store/batches.js';
 import type { Db } from '../../src/store/db.js';
-import { listEvents, listEventsPage } from '../../src/store/events.js';
+import type { ApiContext } from '../../src/api/context.js';
+import { listEventsRoute } from '../../src/api/upgradeRoutes.js';
+import { listEvents, writePendingEvents, type EventPage } from '../../src/store/events.js';
 import { getUpgrade, insertUpgrade, updateUpgrade, updateUpgradeRecording } from '../../src/store/upgrades.js';
 import { newUpgrade } from '../../src/upgrades/newUpgrade.js';
 import { startStore } from '../helpers/dynaliteStore.js';
@@ -33,13 +35,18 @@ function cutShortAt(failAt: number): Db {
   return { ...db, doc };
 }
 
-/** Every page of the events route (the upgrade's pending events shown with the stored ones), followed to the end. */
+/** Every page of the events route (GET …/events), followed to the end: the event types, in the order shown. */
 async function readPages(upgradeId: string, limit: number): Promise<string[]> {
+  const ctx = { db, now: () => T0 } as unknown as ApiContext;
   const types: string[] = [];
   let cursor: string | undefined;
   do {
-    const pending = (await getUpgrade(db, 'c1', upgradeId))?.pendingEvents;
-    const page = await listEventsPage(db, upgradeId, { limit, ...(cursor ? { cursor } : {}), ...(pending ? { pending } : {}) });
+    const { body } = await listEventsRoute.run(ctx, {
+      params: { clusterId: 'c1', upgradeId },
+      body: undefined,
+      query: { limit, ...(cursor ? { cursor } : {}) },
+    });
+    const page = body as EventPage;
     expect(page.events.length).toBeLessThanOrEqual(limit);
     types.push(...page.events.map((e) => e.type));
     cursor = page.nextCursor;
@@ -93,6 +100,32 @@ describe('events carried by the write that decides them', () => {
     expect(next.pendingEvents).toBeUndefined();
     for (const limit of [1, 2, 3, 10]) expect(await readPages('upg-cut', limit)).toEqual(told);
     expect((await getUpgrade(db, 'c1', 'upg-cut'))?.pendingEvents).toBeUndefined();
+  });
+
+  it('events held until what they tell has happened (a resume before its execution starts) are not shown, and never if taken back', async () => {
+    await insertUpgrade(db, upgradeOf('upg-held'), [event('UpgradeCreated')]);
+    const resume = (cur: Upgrade) => ({ upgrade: { ...cur, status: 'running' as const }, events: [event('UpgradeResumed')] });
+
+    // Act: a resume written with its event held; its execution could not start, so it is taken back
+    const held = await updateUpgradeRecording(db, 'c1', 'upg-held', resume, { holdEvents: true });
+    const shownWhileHeld = await readPages('upg-held', 10);
+    await updateUpgradeRecording(db, 'c1', 'upg-held', (cur) => ({ upgrade: { ...cur, status: 'paused' }, events: [event('StartFailed')] }), {
+      dropPending: true,
+    });
+
+    // Assess: a reader never saw a resume that did not happen, so the next event it reads is the failure
+    expect(held.pendingEvents?.map((e) => e.type)).toEqual(['UpgradeResumed']);
+    expect(shownWhileHeld).toEqual(['UpgradeCreated']);
+    expect(await readPages('upg-held', 10)).toEqual(['UpgradeCreated', 'StartFailed']);
+
+    // Act: a resume whose execution started: its event is written out, and shown
+    const started = await updateUpgradeRecording(db, 'c1', 'upg-held', resume, { holdEvents: true });
+    await writePendingEvents(db, 'upg-held', started.pendingEvents);
+    expect(await readPages('upg-held', 10)).toEqual(['UpgradeCreated', 'StartFailed', 'UpgradeResumed']);
+    // the next write of the upgrade is not held: its events are shown from its write on
+    await updateUpgradeRecording(cutShortAt(1), 'c1', 'upg-held', (cur) => ({ upgrade: cur, events: [event('NoteOne')] })).catch(() => undefined);
+    expect((await getUpgrade(db, 'c1', 'upg-held'))?.pendingHeld).toBeUndefined();
+    expect(await readPages('upg-held', 10)).toEqual(['UpgradeCreated', 'StartFailed', 'UpgradeResumed', 'NoteOne']);
   });
 
   it('a change that loses its race writes none of its events; the one decided again on the stored item writes its own once', async () => {
