@@ -1,12 +1,11 @@
 import type { ClusterDriver } from '../kube/clusterDriver.js';
 import { applyBoundary, decideBoundary, type BoundaryIntent, type BoundaryObservation } from '../domain/boundary.js';
-import type { Batch, Upgrade, UpgradeEvent } from '../domain/upgrade.js';
+import type { Batch, Upgrade } from '../domain/upgrade.js';
 import { createOrAdoptBatch, getBatch, listBatches } from '../store/batches.js';
 import type { Cluster } from '../store/clusters.js';
 import { keepPlan } from '../store/plans.js';
 import { updateUpgradeRecording } from '../store/upgrades.js';
 import type { PhaseContext } from './context.js';
-import { recordEvents } from './recordEvents.js';
 
 export type BoundaryOutcome =
   | { kind: 'stopped'; upgrade: Upgrade }
@@ -56,18 +55,15 @@ export async function crossBoundary(
   }
 
   let decided = intent as BoundaryIntent;
-  // events of a decision that changes nothing stored (a wait already recorded) have no write to go with
-  let unwritten: readonly UpgradeEvent[] = [];
+  // A decision that changes nothing stored tells nothing: what it would tell, the write that made the state told
+  // (a wait already recorded, a phase or pause a retried step finds written).
   const upgrade = await updateUpgradeRecording(ctx.db, read.clusterId, read.id, (cur) => {
     // the item changed since it was read: the decision is made again on what is stored now
     decided = cur.version === read.version ? intent : decide(cur);
     // decided again, the plan is the same one (the same look at the cluster): its pages are written already
     const next = decided.kind === 'startBatch' ? null : applyBoundary(cur, decided, withPlan);
-    const events = decided.kind === 'startBatch' || decided.kind === 'observe' ? [] : decided.events;
-    unwritten = next ? [] : events;
-    return next && { upgrade: next, events };
+    return next && { upgrade: next, events: decided.kind === 'observe' || decided.kind === 'startBatch' ? [] : decided.events };
   });
-  await recordEvents(ctx.db, upgrade, unwritten);
   switch (decided.kind) {
     case 'pause':
       return { kind: 'stopped', upgrade };
