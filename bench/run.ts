@@ -59,28 +59,25 @@ for (const { workers, workload } of SIZES) {
 }
 
 print('\nMeasured: one whole upgrade on the local engine (the real ASL, phase handlers, Kubernetes driver; kube-sim, dynalite; fast clock)\n');
-print(
-  [
-    'cluster',
-    'batches',
-    'polls',
-    'polls/batch',
-    'transitions',
-    'trans/node',
-    'hist.events',
-    'Lambda calls',
-    'NodeBatch',
-    'Master',
-    'avg ms',
-    'DDB writes',
-    'DDB reads',
-    'EB events',
-    'k8s requests',
-    'wall s',
-  ]
-    .map((h, i) => (i === 0 ? h.padEnd(10) : pad(h, h.length + 1)))
-    .join(' '),
-);
+/** The columns after the cluster's own: one list for the header and the rows, so they cannot drift apart. */
+const HEADS = [
+  'batches',
+  'polls',
+  'polls/batch',
+  'transitions',
+  'trans/node',
+  'hist.events',
+  'Lambda calls',
+  'NodeBatch',
+  'Master',
+  'avg ms',
+  'DDB writes',
+  'DDB reads',
+  'EB events',
+  'k8s requests',
+  'wall s',
+];
+print(['cluster'.padEnd(10), ...HEADS.map((h) => pad(h, h.length + 1))].join(' '));
 for (const r of runs) {
   const inv = invocationsOf(r);
   const cols = [
@@ -100,24 +97,7 @@ for (const r of runs) {
     r.kubernetesRequests,
     r.wallSeconds.toFixed(1),
   ];
-  const heads = [
-    'batches',
-    'polls',
-    'polls/batch',
-    'transitions',
-    'trans/node',
-    'hist.events',
-    'Lambda calls',
-    'NodeBatch',
-    'Master',
-    'avg ms',
-    'DDB writes',
-    'DDB reads',
-    'EB events',
-    'k8s requests',
-    'wall s',
-  ];
-  print(`${`${r.masters}+${r.workers}${r.workload === 'none' ? '*' : ''}`.padEnd(10)} ${cols.map((c, i) => pad(c, heads[i]!.length + 1)).join(' ')}`);
+  print(`${`${r.masters}+${r.workers}${r.workload === 'none' ? '*' : ''}`.padEnd(10)} ${cols.map((c, i) => pad(c, HEADS[i]!.length + 1)).join(' ')}`);
 }
 print('  * no workload on the workers (nodes and control plane only); the others carry the demo workload');
 for (const r of runs) {
