@@ -1,4 +1,4 @@
-import type { ClusterDriver, UpgradeRecipe } from '../kube/clusterDriver.js';
+import type { ClusterDriver, UpgradeJobSpec, UpgradeRecipe } from '../kube/clusterDriver.js';
 import { upgradeJobName } from '../kube/labels.js';
 import { judgeDrain } from '../domain/drain.js';
 import { KupgradeError } from '../domain/errors.js';
@@ -78,6 +78,16 @@ function nodeError(node: string, err: unknown): KupgradeError {
 }
 
 type Emit = (type: string, message: string) => void;
+
+/** The node's upgrade Job: the same spec whether it is started or started again after someone deleted it. */
+const upgradeJobOf = (ctx: NodeStepContext, node: NodeProgress): UpgradeJobSpec => ({
+  upgradeId: ctx.upgradeId,
+  node: node.name,
+  role: node.role,
+  targetVersion: ctx.targetVersion,
+  recipe: ctx.recipe,
+  attempt: ctx.attempt,
+});
 /** One step: the node moved on, or it waits (for what, when it is worth showing). */
 type Step = { next: NodeProgress } | { wait: WaitSeen | undefined };
 
@@ -134,14 +144,7 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
           next: { ...node, step: 'failed', error: { reason: PREVIOUS_ATTEMPT_RUNNING, message: previous.message, remedy: previous.remedy, node: node.name } },
         };
       }
-      const job = await driver.ensureUpgradeJob({
-        upgradeId: ctx.upgradeId,
-        node: node.name,
-        role: node.role,
-        targetVersion: ctx.targetVersion,
-        recipe: ctx.recipe,
-        attempt: ctx.attempt,
-      });
+      const job = await driver.ensureUpgradeJob(upgradeJobOf(ctx, node));
       // told together once the Job exists: a stored `draining` then means the cordon was told and neither of these
       // (so the error path, finding the Job, tells both: untoldBeforeJob)
       emit('NodeDrained', `node ${node.name} drained`);
@@ -172,14 +175,7 @@ async function stepOnce(ctx: NodeStepContext, node: NodeProgress, emit: Emit): P
       if (timedOut) return { next: timedOut };
       if (job.phase === 'absent') {
         // Someone deleted the Job before it finished: start it again rather than wait forever.
-        await driver.ensureUpgradeJob({
-          upgradeId: ctx.upgradeId,
-          node: node.name,
-          role: node.role,
-          targetVersion: ctx.targetVersion,
-          recipe: ctx.recipe,
-          attempt: ctx.attempt,
-        });
+        await driver.ensureUpgradeJob(upgradeJobOf(ctx, node));
       }
       const pending = job.phase === 'absent' || job.pending === true;
       return {
