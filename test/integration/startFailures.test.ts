@@ -4,7 +4,6 @@ import { getCluster } from '../../src/store/clusters.js';
 import { listEvents } from '../../src/store/events.js';
 import { cancelUpgrade, pauseUpgrade, startUpgrade, resumeUpgrade, type ControlDeps } from '../../src/upgrades/control.js';
 import type { WorkflowPort } from '../../src/workflow/workflowPort.js';
-import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 const target = '1.31.10';
@@ -141,6 +140,6 @@ describe('a cancel', () => {
     expect(again.executions).toBe(stopped.executions + 1);
     expect((await stack.waitForUpgrade(u.id, (x) => x.status !== 'paused', 60_000)).status).toBe('cancelled');
     // the cluster is freed by the write after the status (two items, no transaction)
-    await eventually(async () => (await getCluster(stack.db, stack.clusterId))?.activeUpgradeId === undefined, 'the cluster to be freed');
+    await stack.waitForClusterFree();
   });
 });
