@@ -267,7 +267,9 @@ function CurrentBatch(props: { u: Upgrade; now: number }) {
         <tbody>
           {b.nodes.map((n) => (
             <tr key={n.name}>
-              <th scope="row">{n.name}</th>
+              <th scope="row" class="node-name">
+                {n.name}
+              </th>
               <td>{n.role}</td>
               <td>{n.step}</td>
               <td>{n.since ? between(n.since, null, props.now) : '—'}</td>
@@ -335,7 +337,7 @@ function Events(props: { clusterId: string; upgradeId: string; version: string }
             <tr key={`${e.at}-${i}`}>
               <td>{time(e.at)}</td>
               <td>{e.type}</td>
-              <td>{e.node ?? ''}</td>
+              <td class="node-name">{e.node ?? ''}</td>
               <td>{e.message}</td>
               <td>{e.by ?? ''}</td>
             </tr>
